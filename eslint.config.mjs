@@ -1,0 +1,61 @@
+// Lint for the whole workspace. The module-boundary rule is the architecture made executable:
+// tags in each project.json say what a project is (type:*) and whom it belongs to (scope:*).
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts', '**/bench/**/*.ts'];
+
+// What each kind of project may depend on, in production code.
+const typeConstraints = [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:domain'] },
+  { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform'] },
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:testing'] },
+  { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:testing'] },
+];
+
+// A service sees only its own code and shared libraries; shared libraries see only shared ones.
+const scopeConstraints = ['gateway', 'auth', 'profile', 'integrations', 'recommender', 'notifier', 'ml']
+  .map((scope) => ({ sourceTag: `scope:${scope}`, onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'] }))
+  .concat([{ sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] }]);
+
+const withTesting = (constraints) =>
+  constraints.map((c) =>
+    c.sourceTag.startsWith('type:') && c.sourceTag !== 'type:contracts'
+      ? { ...c, onlyDependOnLibsWithTags: [...new Set([...c.onlyDependOnLibsWithTags, 'type:testing'])] }
+      : c,
+  );
+
+const boundaries = (depConstraints) => [
+  'error',
+  { enforceBuildableLibDependency: false, allow: [], banTransitiveDependencies: false, depConstraints },
+];
+
+export default [
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', '.nx/**', 'libs/contracts/src/gen/**'] },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parser: tseslint.parser },
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries([...typeConstraints, ...scopeConstraints]),
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    // Tests and benchmarks may use the testing library; production code may not.
+    files: TEST_FILES,
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries([...withTesting(typeConstraints), ...scopeConstraints]),
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+];
