@@ -1,1 +1,7 @@
-export {};
+export type { Kysely, Transaction, Migration, Selectable, Insertable, Updateable, Generated } from 'kysely';
+export { sql } from 'kysely';
+export { createDb, isDbReachable, assertSchemaName, type DbConfig, type CreateDbOptions } from './create-db';
+export { inTransaction, type Executor } from './transaction';
+export { migrateToLatest, migrateDown, type MigrationSet, type MigrateOptions } from './migrations';
+export { runMigrationCommand } from './migration-command';
+export { DbError, type DbErrorCode } from './errors';

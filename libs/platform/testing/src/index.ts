@@ -1,1 +1,3 @@
-export {};
+export { testDatabaseUrl, testNatsUrl, probePostgres, probeJetStream } from './services';
+export { createTestSchema, uniqueStreamPrefix, type TestSchema } from './test-schema';
+export { startPrivateNatsServer, type PrivateNatsServer } from './private-nats-server';

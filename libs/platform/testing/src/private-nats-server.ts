@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const NATS_SERVER_BINARY = process.env['NATS_SERVER_BIN'] || '/usr/sbin/nats-server';
+
+/** A nats-server process owned by one test, which it may kill and restart; never the shared server. */
+export interface PrivateNatsServer {
+  url: string;
+  port: number;
+  storeDir: string;
+  /** Kills the process with SIGKILL, as a crash would, and waits for it to exit. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port with the same JetStream store. */
+  start(): Promise<void>;
+  /** Stops it and deletes its store. */
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => socket.end(() => resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function waitUntil(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
+ * Starts a private JetStream-enabled nats-server on a free loopback port with its own store.
+ *
+ * @example
+ * const nats = await startPrivateNatsServer();
+ * await nats.kill();   // broker outage
+ * await nats.start();  // broker back, streams intact
+ * afterAll(() => nats.stop());
+ */
+export async function startPrivateNatsServer(): Promise<PrivateNatsServer> {
+  const port = await freePort();
+  const storeDir = await mkdtemp(join(tmpdir(), 'oo-nats-'));
+  let child: ChildProcess | undefined;
+
+  const start = async (): Promise<void> => {
+    if (child) return;
+    const proc = spawn(NATS_SERVER_BINARY, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
+      stdio: 'ignore',
+    });
+    child = proc;
+    proc.once('exit', () => {
+      if (child === proc) child = undefined;
+    });
+    await waitUntil(async () => child === proc && (await accepts(port)), `nats-server on port ${port}`);
+  };
+
+  const signal = async (sig: NodeJS.Signals): Promise<void> => {
+    const proc = child;
+    if (!proc) return;
+    const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+    proc.kill(sig);
+    await exited;
+  };
+
+  await start();
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    storeDir,
+    kill: () => signal('SIGKILL'),
+    start,
+    stop: async () => {
+      await signal('SIGTERM');
+      await rm(storeDir, { recursive: true, force: true });
+    },
+  };
+}
