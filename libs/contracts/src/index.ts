@@ -1,1 +1,6 @@
-export {};
+// Public API of @oo/contracts: the generated messages for every event, and the subject map.
+export * from './gen/oo/signals/v1/tips_pb';
+export * from './gen/oo/signals/v1/tasks_pb';
+export * from './gen/oo/users/v1/users_pb';
+export { isSubject, subjectNames, subjects } from './subjects';
+export type { Subject, SubjectMessage, SubjectSchema } from './subjects';
