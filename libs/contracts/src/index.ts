@@ -2,5 +2,6 @@
 export * from './gen/oo/signals/v1/tips_pb';
 export * from './gen/oo/signals/v1/tasks_pb';
 export * from './gen/oo/users/v1/users_pb';
+export * from './gen/oo/profile/v1/profile_pb';
 export { isSubject, subjectNames, subjects } from './subjects';
 export type { Subject, SubjectMessage, SubjectSchema } from './subjects';

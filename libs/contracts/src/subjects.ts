@@ -1,4 +1,5 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
+import { ConsentChangedSchema, PreferencesUpdatedSchema } from './gen/oo/profile/v1/profile_pb';
 import { TaskDeletedSchema, TaskUpsertedSchema } from './gen/oo/signals/v1/tasks_pb';
 import { TipFeedbackSchema, TipServedSchema } from './gen/oo/signals/v1/tips_pb';
 import {
@@ -23,6 +24,8 @@ export const subjects = {
   'users.created': UserCreatedSchema,
   'users.deletion.requested': DeletionRequestedSchema,
   'users.deletion.receipt': DeletionReceiptSchema,
+  'profile.preferences.updated': PreferencesUpdatedSchema,
+  'profile.consent.changed': ConsentChangedSchema,
 } as const satisfies Record<string, DescMessage>;
 
 /** A subject we publish, e.g. `'signals.tip.served'`. */
