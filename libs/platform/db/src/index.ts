@@ -1,4 +1,4 @@
-export type { Kysely, Transaction, Migration, Selectable, Insertable, Updateable, Generated } from 'kysely';
+export type { Kysely, Transaction, Migration, Selectable, Insertable, Updateable, Generated, ColumnType } from 'kysely';
 export { sql } from 'kysely';
 export { createDb, isDbReachable, assertSchemaName, type DbConfig, type CreateDbOptions } from './create-db';
 export { inTransaction, type Executor } from './transaction';

@@ -1,0 +1,34 @@
+import type { Executor } from '@oo/db';
+import type { ProfileDatabase, UserProfileFeaturesTable } from '../../db/database';
+
+export type FeatureRow = UserProfileFeaturesTable;
+
+/** All cached feature values of one user. */
+export function findFeatureRows(db: Executor<ProfileDatabase>, userId: string): Promise<FeatureRow[]> {
+  return db.selectFrom('user_profile_features').selectAll().where('user_id', '=', userId).execute();
+}
+
+/** Writes freshly computed values, replacing older ones. */
+export async function upsertFeatureRows(db: Executor<ProfileDatabase>, rows: FeatureRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('user_profile_features')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'name']).doUpdateSet((eb) => ({
+        value: eb.ref('excluded.value'),
+        value_text: eb.ref('excluded.value_text'),
+        is_fallback: eb.ref('excluded.is_fallback'),
+        computed_at: eb.ref('excluded.computed_at'),
+        registry_version: eb.ref('excluded.registry_version'),
+      })),
+    )
+    .execute();
+}
+
+/** Deletes the named cached features of one user, so the next read recomputes them. */
+export async function deleteFeatureRows(db: Executor<ProfileDatabase>, userId: string, names: readonly string[]): Promise<number> {
+  if (names.length === 0) return 0;
+  const result = await db.deleteFrom('user_profile_features').where('user_id', '=', userId).where('name', 'in', names).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
