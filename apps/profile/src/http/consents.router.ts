@@ -1,0 +1,27 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { requireSelfOrAdmin, validate } from '@oo/http';
+import { changeConsent, listConsents, type ConsentsDeps } from '../features/consents/consents.service';
+import { userIdParams } from './user-param';
+
+const consentBody = z.object({
+  purpose: z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, 'must be a lower-case identifier such as push_notifications'),
+  version: z.string().min(1).max(32),
+  textHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 of the text shown, in hex'),
+  granted: z.boolean(),
+});
+
+/** GET the current consents and POST a grant or a withdrawal (equally easy). */
+export function consentsRouter(deps: ConsentsDeps): Router {
+  const router = Router();
+  router.get('/v1/profiles/:userId/consents', requireSelfOrAdmin('userId'), async (req, res) => {
+    const { userId } = validate(userIdParams, req.params, 'params');
+    res.json({ userId, consents: await listConsents(deps.db, userId) });
+  });
+  router.post('/v1/profiles/:userId/consents', requireSelfOrAdmin('userId'), async (req, res) => {
+    const { userId } = validate(userIdParams, req.params, 'params');
+    const change = validate(consentBody, req.body, 'body');
+    res.status(201).json({ userId, ...(await changeConsent(deps, userId, change)) });
+  });
+  return router;
+}

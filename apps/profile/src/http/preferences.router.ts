@@ -1,0 +1,44 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { requireSelfOrAdmin, validate } from '@oo/http';
+import type { Kysely } from '@oo/db';
+import type { ProfileDatabase } from '../db/database';
+import { CADENCES, CHANNELS, getPreferences, updatePreferences, type PreferencesDeps } from '../features/preferences/preferences.service';
+import { userIdParams } from './user-param';
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time HH:MM');
+
+function isTimezone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const preferencesBody = z.object({
+  timezone: z.string().max(64).refine(isTimezone, 'must be an IANA timezone such as Europe/Berlin'),
+  locale: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag').nullable().default(null),
+  quietHours: z.object({ start: clockTime, end: clockTime }).nullable().default(null),
+  channels: z
+    .array(z.enum(CHANNELS))
+    .max(CHANNELS.length)
+    .refine((c) => new Set(c).size === c.length, 'must not repeat a channel'),
+  tipCadence: z.enum(CADENCES),
+});
+
+/** GET and PUT a user's timezone, locale, quiet hours, channels and tip cadence. */
+export function preferencesRouter(db: Kysely<ProfileDatabase>, deps: PreferencesDeps): Router {
+  const router = Router();
+  router.get('/v1/profiles/:userId/preferences', requireSelfOrAdmin('userId'), async (req, res) => {
+    const { userId } = validate(userIdParams, req.params, 'params');
+    res.json({ userId, ...(await getPreferences(db, userId)) });
+  });
+  router.put('/v1/profiles/:userId/preferences', requireSelfOrAdmin('userId'), async (req, res) => {
+    const { userId } = validate(userIdParams, req.params, 'params');
+    const body = validate(preferencesBody, req.body, 'body');
+    res.json({ userId, ...(await updatePreferences(deps, userId, body)) });
+  });
+  return router;
+}
