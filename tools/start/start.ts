@@ -64,8 +64,7 @@ async function main(): Promise<void> {
   if (existsSync(provision)) runStep('Provisioning NATS streams', [provision]);
 
   const auth = await createDevAuth();
-  const serviceEnv = { ...env, AUTH_ISSUER: DEV_ISSUER, AUTH_JWKS: auth.jwks };
-  delete serviceEnv['AUTH_JWKS_URL'];
+  const serviceEnv: NodeJS.ProcessEnv = { ...env, AUTH_ISSUER: DEV_ISSUER, AUTH_JWKS: auth.jwks, AUTH_JWKS_URL: undefined };
   for (const service of services) startService(service, serviceEnv);
   process.once('SIGINT', stopAll);
   process.once('SIGTERM', stopAll);

@@ -6,11 +6,11 @@ import { userIdParams } from './user-param';
 /** GET a user's features (lazily refreshed) and POST to rebuild them all. */
 export function featuresRouter(features: ProfileFeaturesService): Router {
   const router = Router();
-  router.get('/v1/profiles/:userId/features', requireSelfOrAdmin('userId'), async (req, res) => {
+  router.get('/v1/profiles/:userId/features', requireSelfOrAdmin('userId', { allowServices: true }), async (req, res) => {
     const { userId } = validate(userIdParams, req.params, 'params');
     res.json(await features.getProfile(userId));
   });
-  router.post('/v1/profiles/:userId/features/rebuild', requireSelfOrAdmin('userId'), async (req, res) => {
+  router.post('/v1/profiles/:userId/features/rebuild', requireSelfOrAdmin('userId', { allowServices: true }), async (req, res) => {
     const { userId } = validate(userIdParams, req.params, 'params');
     res.json(await features.rebuild(userId));
   });

@@ -31,11 +31,11 @@ const preferencesBody = z.object({
 /** GET and PUT a user's timezone, locale, quiet hours, channels and tip cadence. */
 export function preferencesRouter(db: Kysely<ProfileDatabase>, deps: PreferencesDeps): Router {
   const router = Router();
-  router.get('/v1/profiles/:userId/preferences', requireSelfOrAdmin('userId'), async (req, res) => {
+  router.get('/v1/profiles/:userId/preferences', requireSelfOrAdmin('userId', { allowServices: true }), async (req, res) => {
     const { userId } = validate(userIdParams, req.params, 'params');
     res.json({ userId, ...(await getPreferences(db, userId)) });
   });
-  router.put('/v1/profiles/:userId/preferences', requireSelfOrAdmin('userId'), async (req, res) => {
+  router.put('/v1/profiles/:userId/preferences', requireSelfOrAdmin('userId', { allowServices: true }), async (req, res) => {
     const { userId } = validate(userIdParams, req.params, 'params');
     const body = validate(preferencesBody, req.body, 'body');
     res.json({ userId, ...(await updatePreferences(deps, userId, body)) });

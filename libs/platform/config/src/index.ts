@@ -1,1 +1,25 @@
-export {};
+export { loadConfig, type Env } from './load-config';
+export { ConfigError, type ConfigErrorCode, type ConfigProblem } from './config-error';
+export { DEFAULT_PORTS, type ServiceName } from './default-ports';
+export {
+  bool,
+  databaseUrl,
+  durationMs,
+  httpUrl,
+  int,
+  jwksJson,
+  logLevel,
+  natsUrl,
+  nodeEnv,
+  port,
+  LOG_LEVELS,
+  NODE_ENVS,
+  type LogLevel,
+  type NodeEnv,
+} from './config-fields';
+export {
+  baseServiceSchema,
+  baseServiceShape,
+  exactlyOneJwksSource,
+  type BaseServiceConfig,
+} from './base-service.schema';

@@ -1,1 +1,40 @@
-export {};
+export { createBaseApp, finishApp, type BaseAppOptions } from './base-app';
+export {
+  requestContextMiddleware,
+  requestContext,
+  findRequestContext,
+  requestLog,
+  REQUEST_ID_HEADER,
+  type RequestContext,
+} from './request-context.middleware';
+export { requestLogger } from './request-logger.middleware';
+export { parseTraceparent, formatTraceparent, newTraceId, newSpanId, type TraceParent } from './traceparent';
+export { routeTemplate } from './route-template';
+export {
+  HttpProblem,
+  badRequest,
+  unauthorized,
+  forbidden,
+  notFound,
+  conflict,
+  defaultCodeFor,
+  type ProblemDocument,
+  type ProblemOptions,
+} from './http-problem';
+export { validate, validateBody, type FieldError, type InputLocation } from './validate';
+export { errorHandler, notFoundHandler, toProblem, PROBLEM_CONTENT_TYPE } from './error-handler';
+export { Readiness, type ReadinessCheck, type ReadinessReport, type ReadinessOptions, type CheckOutcome } from './readiness';
+export { healthRouter } from './health.router';
+export { createMetrics, type HttpMetrics, type MetricsOptions, type HttpDurationLabels } from './metrics';
+export {
+  createJwtVerifier,
+  AuthError,
+  OO_AUDIENCE,
+  type AuthErrorCode,
+  type JwtVerifier,
+  type JwtVerifierOptions,
+  type Principal,
+} from './jwt-verifier';
+export { requireAuth, requireSelfOrAdmin, requireAdmin, principal, type SelfOrAdminOptions } from './auth.middleware';
+export { onShutdown, type ShutdownStep, type ShutdownOptions, type ShutdownHandle, type SignalSource } from './shutdown';
+export { listen, serverPort, closeServer, type CloseServerOptions } from './server';

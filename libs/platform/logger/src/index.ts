@@ -1,1 +1,2 @@
-export {};
+export { createLogger, withContext, type Logger, type LoggerOptions, type LogContext } from './create-logger';
+export { REDACTED, isSecretKey } from './redact-secrets';

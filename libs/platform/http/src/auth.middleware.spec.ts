@@ -1,0 +1,140 @@
+import { SignJWT, UnsecuredJWT } from 'jose';
+import request from 'supertest';
+import { appWith, expectInvalidToken } from '../test/auth-test-app';
+import { ISSUER, KID, createTokenFactory, type TokenFactory, type TokenOptions } from '../test/token-factory';
+import { createJwtVerifier } from './jwt-verifier';
+
+let tokens: TokenFactory;
+let jwks: TokenFactory['jwks'];
+
+beforeAll(async () => {
+  tokens = await createTokenFactory();
+  jwks = tokens.jwks;
+});
+
+const sign = (options?: TokenOptions) => tokens.sign(options);
+
+function base64url(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+describe('requireAuth with inline JWKS', () => {
+  const app = () => appWith(createJwtVerifier({ issuer: ISSUER, jwks }));
+
+  it('accepts a valid ES256 token and exposes the user id', async () => {
+    const res = await request(app())
+      .get('/me')
+      .set('Authorization', `Bearer ${await sign()}`)
+      .expect(200);
+    expect(res.body).toEqual({ userId: 'user-1', roles: [], isAdmin: false });
+  });
+
+  it('rejects a missing or non-bearer Authorization header', async () => {
+    await expectInvalidToken(app(), undefined);
+    await expectInvalidToken(app(), 'Basic dXNlcjpwYXNz');
+  });
+
+  it('rejects an expired token', async () => {
+    const res = await expectInvalidToken(app(), `Bearer ${await sign({ expiresAt: Math.floor(Date.now() / 1000) - 60 })}`);
+    expect(res.body.detail).toBe('the token has expired');
+  });
+
+  it('rejects a token from another issuer', async () => {
+    const res = await expectInvalidToken(app(), `Bearer ${await sign({ issuer: 'https://evil.test' })}`);
+    expect(res.body.detail).toBe("the token's iss claim is not acceptable");
+  });
+
+  it('rejects a token for another audience', async () => {
+    const res = await expectInvalidToken(app(), `Bearer ${await sign({ audience: 'someone-else' })}`);
+    expect(res.body.detail).toBe("the token's aud claim is not acceptable");
+  });
+
+  it('rejects an unsigned token (alg none)', async () => {
+    const token = new UnsecuredJWT({ roles: ['admin'] })
+      .setSubject('user-1')
+      .setIssuer(ISSUER)
+      .setAudience('oo')
+      .setExpirationTime('5m')
+      .encode();
+    const res = await expectInvalidToken(app(), `Bearer ${token}`);
+    expect(res.body.detail).toBe('the token is not signed with ES256');
+  });
+
+  it('rejects an HS256 token, even one "signed" with the public key', async () => {
+    const secret = new TextEncoder().encode(JSON.stringify(jwks.keys[0]));
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', kid: KID })
+      .setSubject('user-1')
+      .setIssuer(ISSUER)
+      .setAudience('oo')
+      .setExpirationTime('5m')
+      .sign(secret);
+    const res = await expectInvalidToken(app(), `Bearer ${token}`);
+    expect(res.body.detail).toBe('the token is not signed with ES256');
+  });
+
+  it('rejects a token whose payload was altered after signing', async () => {
+    const [header, , signature] = (await sign()).split('.');
+    const forged = base64url({ sub: 'user-2', roles: ['admin'], iss: ISSUER, aud: 'oo', exp: Math.floor(Date.now() / 1000) + 300 });
+    await expectInvalidToken(app(), `Bearer ${header}.${forged}.${signature}`);
+  });
+
+  it('rejects a token signed with another key', async () => {
+    await expectInvalidToken(app(), `Bearer ${await sign({ key: tokens.otherKey })}`);
+  });
+
+  it('rejects a token without an expiry', async () => {
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: KID })
+      .setSubject('user-1')
+      .setIssuer(ISSUER)
+      .setAudience('oo')
+      .sign(tokens.signingKey);
+    const res = await expectInvalidToken(app(), `Bearer ${token}`);
+    expect(res.body.detail).toBe("the token's exp claim is not acceptable");
+  });
+
+  it('recognises the admin role', async () => {
+    const token = await sign({ claims: { roles: ['admin'] } });
+    const res = await request(app()).get('/me').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(res.body).toEqual({ userId: 'user-1', roles: ['admin'], isAdmin: true });
+    await request(app()).get('/admin').set('Authorization', `Bearer ${token}`).expect(200);
+  });
+
+  it('forbids non-admins from admin routes', async () => {
+    const res = await request(app())
+      .get('/admin')
+      .set('Authorization', `Bearer ${await sign()}`)
+      .expect(403);
+    expect(res.body).toMatchObject({ status: 403, code: 'AUTH_FORBIDDEN' });
+  });
+
+  it('recognises service tokens', async () => {
+    const token = await sign({ claims: { sub: 'recommender', token_use: 'service' } });
+    const res = await request(app()).get('/me').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(res.body).toEqual({ userId: 'recommender', roles: [], isAdmin: false, service: 'recommender' });
+  });
+});
+
+describe('requireSelfOrAdmin', () => {
+  const app = () => appWith(createJwtVerifier({ issuer: ISSUER, jwks }));
+
+  it("lets users read their own data but not another user's", async () => {
+    const token = await sign({ claims: { sub: 'user-1' } });
+    await request(app()).get('/users/user-1').set('Authorization', `Bearer ${token}`).expect(200);
+    const res = await request(app()).get('/users/user-2').set('Authorization', `Bearer ${token}`).expect(403);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 403, code: 'AUTH_FORBIDDEN', instance: '/users/user-2' });
+  });
+
+  it("lets admins read anyone's data", async () => {
+    const token = await sign({ claims: { sub: 'admin-1', roles: ['admin'] } });
+    await request(app()).get('/users/user-2').set('Authorization', `Bearer ${token}`).expect(200);
+  });
+
+  it('lets service tokens through only where allowed', async () => {
+    const token = await sign({ claims: { sub: 'recommender', token_use: 'service' } });
+    await request(app()).get('/users/user-2').set('Authorization', `Bearer ${token}`).expect(403);
+    await request(app()).get('/features/user-2').set('Authorization', `Bearer ${token}`).expect(200);
+  });
+});

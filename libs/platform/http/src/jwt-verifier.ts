@@ -1,0 +1,143 @@
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+
+/** The audience every oO access token is issued for. */
+export const OO_AUDIENCE = 'oo';
+
+/**
+ * Who is calling, from a verified access token.
+ *
+ * Service tokens: a token whose `token_use` claim is `"service"` was issued to one of our
+ * services, not to a person; its `sub` is the calling service's name (e.g. `recommender`) and
+ * appears here as `service`. User tokens carry no `token_use` (or `"access"`).
+ */
+export interface Principal {
+  /** The token's `sub`: a user id, or the service name for service tokens. */
+  userId: string;
+  /** The `roles` claim (an array of strings; absent means none). */
+  roles: readonly string[];
+  /** `roles` contains `admin`. */
+  isAdmin: boolean;
+  /** Set only for service tokens: the calling service's name. */
+  service?: string;
+}
+
+export type AuthErrorCode = 'AUTH_INVALID_TOKEN' | 'AUTH_KEYS_UNAVAILABLE';
+
+/** Why a token was not accepted; `cause` keeps jose's error. */
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+  constructor(
+    readonly code: AuthErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface JwtVerifierOptions {
+  /** Expected `iss` (AUTH_ISSUER). */
+  issuer: string;
+  /** Expected `aud`; default `oo`. */
+  audience?: string;
+  /** Where to fetch the signing keys (AUTH_JWKS_URL); cached, refetched on an unknown `kid`. */
+  jwksUrl?: string;
+  /** The signing keys inline (AUTH_JWKS). Give exactly one of `jwksUrl` and `jwks`. */
+  jwks?: JSONWebKeySet;
+  /** Allowed clock skew for `exp`/`nbf`, in seconds. Default 5. */
+  clockToleranceSec?: number;
+  /** Time source, for tests. */
+  now?: () => Date;
+}
+
+export interface JwtVerifier {
+  /** Resolves to the caller, or rejects with an `AuthError`. */
+  verify(token: string): Promise<Principal>;
+}
+
+// jose errors that mean "this token is not acceptable". Anything else (JWKS endpoint down,
+// timed out or answering garbage) is our problem, not the caller's.
+const TOKEN_ERROR_CODES = new Set<string>([
+  errors.JOSEAlgNotAllowed.code,
+  errors.JOSENotSupported.code,
+  errors.JWSInvalid.code,
+  errors.JWSSignatureVerificationFailed.code,
+  errors.JWTInvalid.code,
+  errors.JWTExpired.code,
+  errors.JWTClaimValidationFailed.code,
+  errors.JWKSNoMatchingKey.code,
+  errors.JWKSMultipleMatchingKeys.code,
+]);
+
+function keySource(options: JwtVerifierOptions): JWTVerifyGetKey {
+  if ((options.jwksUrl === undefined) === (options.jwks === undefined)) {
+    throw new TypeError('createJwtVerifier needs exactly one of jwksUrl and jwks');
+  }
+  return options.jwks ? createLocalJWKSet(options.jwks) : createRemoteJWKSet(new URL(String(options.jwksUrl)));
+}
+
+function rolesOf(payload: JWTPayload): string[] {
+  const roles = payload['roles'];
+  if (roles === undefined) return [];
+  if (Array.isArray(roles) && roles.every((r): r is string => typeof r === 'string')) return roles;
+  throw new AuthError('AUTH_INVALID_TOKEN', 'the roles claim must be an array of strings');
+}
+
+function toPrincipal(payload: JWTPayload): Principal {
+  const userId = payload.sub;
+  if (!userId) throw new AuthError('AUTH_INVALID_TOKEN', 'the token has no subject');
+  const roles = rolesOf(payload);
+  const principal: Principal = { userId, roles, isAdmin: roles.includes('admin') };
+  if (payload['token_use'] === 'service') principal.service = userId;
+  return principal;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof errors.JWTExpired) return 'the token has expired';
+  if (err instanceof errors.JWTClaimValidationFailed) return `the token's ${err.claim} claim is not acceptable`;
+  if (err instanceof errors.JOSEAlgNotAllowed) return 'the token is not signed with ES256';
+  return 'the token is invalid';
+}
+
+/**
+ * Verifies bearer access tokens: ES256 signatures only (so `none` and HMAC tokens are refused
+ * before any key is touched), issuer, audience `oo`, and required `sub` and `exp`.
+ *
+ * @example
+ * const verifier = createJwtVerifier({ issuer: config.AUTH_ISSUER, jwksUrl: config.AUTH_JWKS_URL, jwks: config.AUTH_JWKS });
+ * router.use(requireAuth(verifier));
+ */
+export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
+  const keys = keySource(options);
+  const audience = options.audience ?? OO_AUDIENCE;
+  const clockTolerance = options.clockToleranceSec ?? 5;
+  return {
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, keys, {
+          algorithms: ['ES256'],
+          issuer: options.issuer,
+          audience,
+          requiredClaims: ['sub', 'exp'],
+          clockTolerance,
+          ...(options.now ? { currentDate: options.now() } : {}),
+        });
+        return toPrincipal(payload);
+      } catch (err) {
+        if (err instanceof AuthError) throw err;
+        if (err instanceof errors.JOSEError && TOKEN_ERROR_CODES.has(err.code)) {
+          throw new AuthError('AUTH_INVALID_TOKEN', describe(err), { cause: err });
+        }
+        throw new AuthError('AUTH_KEYS_UNAVAILABLE', 'the signing keys could not be loaded', { cause: err });
+      }
+    },
+  };
+}
