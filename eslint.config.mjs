@@ -55,6 +55,11 @@ export default [
     },
   },
   {
+    // Command-line tools talk to a person on the terminal.
+    files: ['tools/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

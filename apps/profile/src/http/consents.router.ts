@@ -18,7 +18,7 @@ export function consentsRouter(deps: ConsentsDeps): Router {
     const { userId } = validate(userIdParams, req.params, 'params');
     res.json({ userId, consents: await listConsents(deps.db, userId) });
   });
-  router.post('/v1/profiles/:userId/consents', requireSelfOrAdmin('userId', { allowServices: true }), async (req, res) => {
+  router.post('/v1/profiles/:userId/consents', requireSelfOrAdmin('userId'), async (req, res) => {
     const { userId } = validate(userIdParams, req.params, 'params');
     const change = validate(consentBody, req.body, 'body');
     res.status(201).json({ userId, ...(await changeConsent(deps, userId, change)) });

@@ -35,7 +35,7 @@ export function preferencesRouter(db: Kysely<ProfileDatabase>, deps: Preferences
     const { userId } = validate(userIdParams, req.params, 'params');
     res.json({ userId, ...(await getPreferences(db, userId)) });
   });
-  router.put('/v1/profiles/:userId/preferences', requireSelfOrAdmin('userId', { allowServices: true }), async (req, res) => {
+  router.put('/v1/profiles/:userId/preferences', requireSelfOrAdmin('userId'), async (req, res) => {
     const { userId } = validate(userIdParams, req.params, 'params');
     const body = validate(preferencesBody, req.body, 'body');
     res.json({ userId, ...(await updatePreferences(deps, userId, body)) });

@@ -1,5 +1,4 @@
-/** An event that can never be projected (missing user, time or reaction); dead-lettered, not retried. */
-export class UnprojectableEventError extends Error {
-  override readonly name = 'UnprojectableEventError';
-  readonly code = 'PROFILE_UNPROJECTABLE_EVENT';
-}
+import { PermanentEventError } from '@oo/events';
+
+/** An event that can never be projected (missing user, time or reaction): dead-lettered at once, not retried. */
+export class UnprojectableEventError extends PermanentEventError {}

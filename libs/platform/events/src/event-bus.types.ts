@@ -1,0 +1,102 @@
+// The seam every service depends on. JetStream and the in-process bus both implement it; the
+// typed layer (codec, outbox, consumers) is written once on top of it.
+
+/** A CloudEvent in binary mode, ready to send: `ce-*` headers and the protobuf payload. */
+export interface EncodedEvent {
+  /** The logical subject, without any stream prefix, e.g. `signals.tip.served`. */
+  readonly subject: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly data: Uint8Array;
+  /** Broker-side dedupe id; `ce-id` unless a copy of the same event needs its own (dead letters). */
+  readonly msgId?: string;
+}
+
+/** What the broker answered when it stored an event. */
+export interface PublishReceipt {
+  readonly stream: string;
+  readonly seq: number;
+  /** True when the broker had already stored an event with the same id (a republish). */
+  readonly duplicate: boolean;
+}
+
+/** One delivery of a stored event to a durable consumer. Exactly one of ack, nak or term ends it. */
+export interface Delivery {
+  readonly subject: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly data: Uint8Array;
+  /** 1 on the first delivery, then counts redeliveries. */
+  readonly deliveryCount: number;
+  readonly streamSequence: number;
+  ack(): void;
+  /** Asks for redelivery after `delayMs`. */
+  nak(delayMs: number): void;
+  /** Stops redelivery for good. */
+  term(reason: string): void;
+  /** Resets the ack deadline while a slow handler is still working. */
+  working(): void;
+}
+
+export type DeliveryHandler = (delivery: Delivery) => Promise<void>;
+
+export interface SubscriptionSpec {
+  /** The durable consumer's name, `<service>__<purpose>`; it must have been provisioned. */
+  readonly durable: string;
+  /** The consumer's one filter subject, without the stream prefix. */
+  readonly subject: string;
+  /** The stream's name without prefix; found from the subject when omitted. */
+  readonly stream?: string;
+  /** Handlers running at once (default 8). Deliveries with the same ordering key run one at a time. */
+  readonly concurrency?: number;
+}
+
+export interface SubscriptionHealth {
+  readonly healthy: boolean;
+  /** Why it is unhealthy, e.g. `disconnected`, `heartbeats missed`, `consumer not found`. */
+  readonly reason?: string;
+  /** When the broker last showed this subscription is alive (a message, a heartbeat, a finished pull). */
+  readonly lastAliveAt?: Date;
+}
+
+export interface EventSubscription {
+  readonly durable: string;
+  /** The consumer's `max_deliver` as the broker holds it, when the broker has one. */
+  readonly maxDeliver?: number;
+  health(): SubscriptionHealth;
+  /** Stops pulling and resolves when every handler in flight has finished. */
+  stop(): Promise<void>;
+}
+
+export interface BusHealth {
+  readonly healthy: boolean;
+  readonly reason?: string;
+}
+
+/**
+ * Publish and durable subscribe over some broker. Subjects and stream names are logical: an
+ * implementation applies its stream prefix itself.
+ */
+export interface EventBus {
+  readonly kind: 'jetstream' | 'in-process';
+  /** Stores the event and resolves once the broker acknowledged it. */
+  publish(event: EncodedEvent): Promise<PublishReceipt>;
+  subscribe(spec: SubscriptionSpec, handler: DeliveryHandler): Promise<EventSubscription>;
+  health(): BusHealth;
+  /** Lets in-flight work finish and closes the connection. */
+  drain(): Promise<void>;
+}
+
+/** The subset of a pino logger the library writes to; any pino logger fits. */
+export interface EventsLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** A logger that drops everything, for callers that pass none. */
+export const silentLogger: EventsLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

@@ -1,0 +1,196 @@
+import type { Kysely } from 'kysely';
+import { describeError } from './errors';
+import { silentLogger, type EventBus, type EventsLogger } from './event-bus.types';
+import { createEventsMetrics, type EventsMetrics } from './events-metrics';
+import { eventsDb, type EventsDatabase } from './events.tables';
+import { listenForOutboxInserts, type OutboxListener } from './outbox-listener';
+import {
+  claimBatch,
+  countBacklog,
+  currentSchema,
+  markPublished,
+  purgePublished,
+  recordFailure,
+  type OutboxRow,
+} from './outbox-relay.repository';
+
+export interface OutboxRelayOptions<DB> {
+  db: Kysely<DB>;
+  bus: EventBus;
+  log?: EventsLogger;
+  metrics?: EventsMetrics;
+  /** Rows claimed per transaction (default 200). */
+  batchSize?: number;
+  /** Poll interval when no notification arrives (default 1000). */
+  pollMs?: number;
+  /** With the database URL the relay LISTENs and wakes at each commit; without it, it only polls. */
+  databaseUrl?: string;
+  /** Published rows are deleted after this long (default 24 h). */
+  retentionMs?: number;
+  /** How often the purge runs (default 60 s). */
+  purgeIntervalMs?: number;
+  /** Pause after a failed round, doubling from `min` to `max` (default 100 → 5000 ms). */
+  retryBackoffMs?: { min: number; max: number };
+}
+
+export interface OutboxRelayHealth {
+  /** False while rounds are failing (broker down); the outbox keeps every event meanwhile. */
+  healthy: boolean;
+  lastSuccessAt?: Date;
+  /** Unpublished rows at the last count. */
+  backlog: number;
+  consecutiveFailures: number;
+  lastError?: string;
+}
+
+export interface OutboxRelay {
+  health(): OutboxRelayHealth;
+  /** Runs a round now instead of at the next poll. */
+  wake(): void;
+  /** Finishes the round in progress and stops. */
+  stop(): Promise<void>;
+}
+
+interface RoundResult {
+  published: number;
+  failure?: string;
+}
+
+async function publishGroup(bus: EventBus, rows: OutboxRow[], published: string[]): Promise<{ seq: string; error: string } | undefined> {
+  for (const row of rows) {
+    try {
+      await bus.publish({ subject: row.subject, headers: row.headers, data: row.payload, msgId: row.id });
+      published.push(row.seq);
+    } catch (err) {
+      // Stop this user's rows here: a later one must not overtake the one that failed.
+      return { seq: row.seq, error: describeError(err) };
+    }
+  }
+  return undefined;
+}
+
+async function runRound(db: Kysely<EventsDatabase>, bus: EventBus, batchSize: number): Promise<RoundResult> {
+  return db.transaction().execute(async (trx) => {
+    const rows = await claimBatch(trx, batchSize);
+    const groups = new Map<string, OutboxRow[]>();
+    for (const row of rows) groups.set(row.group, [...(groups.get(row.group) ?? []), row]);
+    const published: string[] = [];
+    // Groups are independent, so they go out concurrently; within a group, strictly one by one.
+    const failures = (await Promise.all([...groups.values()].map((g) => publishGroup(bus, g, published)))).filter(
+      (f): f is { seq: string; error: string } => f !== undefined,
+    );
+    await markPublished(trx, published);
+    for (const f of failures) await recordFailure(trx, f.seq, f.error);
+    return { published: published.length, failure: failures[0]?.error };
+  });
+}
+
+/**
+ * Publishes committed outbox rows in order and marks them, until stopped. Several relays (one per
+ * replica) may run on one schema. A broker outage makes rounds fail and back off; every row stays
+ * until the broker acknowledged it, and a republish after a crash is deduplicated by the broker
+ * (`Nats-Msg-Id` = `ce-id`) and by consumers' inboxes.
+ *
+ * @example
+ * const relay = startOutboxRelay({ db, bus, log, metrics, databaseUrl: config.databaseUrl });
+ * onShutdown(() => relay.stop());
+ */
+export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRelay {
+  const db = eventsDb(options.db);
+  const log = options.log ?? silentLogger;
+  const metrics = options.metrics ?? createEventsMetrics();
+  const batchSize = options.batchSize ?? 200;
+  const pollMs = options.pollMs ?? 1_000;
+  const retentionMs = options.retentionMs ?? 24 * 3_600_000;
+  const purgeIntervalMs = options.purgeIntervalMs ?? 60_000;
+  const backoff = options.retryBackoffMs ?? { min: 100, max: 5_000 };
+
+  let stopped = false;
+  let wakeRequested = false;
+  let wakeSleep: (() => void) | undefined;
+  let listener: OutboxListener | undefined;
+  let schema = 'unknown';
+  const state: { backlog: number; failures: number; lastSuccessAt?: Date; lastError?: string } = { backlog: 0, failures: 0 };
+  let lastPurgeAt = 0;
+  let lastCountAt = 0;
+
+  const wake = (): void => {
+    wakeRequested = true;
+    wakeSleep?.();
+  };
+
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      if (wakeRequested || stopped) return resolve();
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        wakeSleep = undefined;
+        resolve();
+      }
+      wakeSleep = done;
+    });
+
+  const housekeeping = async (): Promise<void> => {
+    const now = Date.now();
+    if (now - lastPurgeAt >= purgeIntervalMs) {
+      lastPurgeAt = now;
+      const purged = await purgePublished(db, new Date(now - retentionMs), 10_000);
+      if (purged > 0) log.debug({ purged, schema }, 'purged published outbox rows');
+    }
+    if (now - lastCountAt >= Math.min(pollMs, 1_000)) {
+      lastCountAt = now;
+      state.backlog = await countBacklog(db);
+      metrics.outboxBacklog.set({ schema }, state.backlog);
+    }
+  };
+
+  const loop = async (): Promise<void> => {
+    schema = await currentSchema(db).catch(() => schema);
+    if (options.databaseUrl) listener = listenForOutboxInserts(options.databaseUrl, schema, wake, log);
+    while (!stopped) {
+      wakeRequested = false;
+      let result: RoundResult;
+      try {
+        result = await runRound(db, options.bus, batchSize);
+      } catch (err) {
+        result = { published: 0, failure: describeError(err) };
+      }
+      if (result.failure) {
+        state.failures += 1;
+        state.lastError = result.failure;
+        const delay = Math.min(backoff.min * 2 ** (state.failures - 1), backoff.max);
+        if (state.failures === 1 || state.failures % 20 === 0) {
+          log.warn({ schema, failures: state.failures, error: result.failure, retryInMs: delay }, 'outbox relay round failed');
+        }
+        await housekeeping().catch(() => undefined);
+        wakeRequested = false;
+        await pause(delay);
+        continue;
+      }
+      if (state.failures > 0) log.info({ schema, after: state.failures }, 'outbox relay recovered');
+      state.failures = 0;
+      state.lastSuccessAt = new Date();
+      await housekeeping().catch((err: unknown) => log.warn({ err, schema }, 'outbox housekeeping failed'));
+      if (result.published < batchSize) await pause(pollMs);
+    }
+  };
+
+  const running = loop().catch((err: unknown) => log.error({ err, schema }, 'outbox relay crashed'));
+  return {
+    wake,
+    health: () => ({
+      healthy: state.failures === 0,
+      lastSuccessAt: state.lastSuccessAt,
+      backlog: state.backlog,
+      consecutiveFailures: state.failures,
+      lastError: state.lastError,
+    }),
+    async stop() {
+      stopped = true;
+      wakeSleep?.();
+      await running;
+      await listener?.close();
+    },
+  };
+}

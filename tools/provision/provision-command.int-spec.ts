@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
+import { runProvisionCommand } from './provision-command';
+
+const DEFINITIONS = join(__dirname, '../../deploy/nats');
+
+describe('npm run provision', () => {
+  const prefix = uniqueStreamPrefix('provision-cli');
+  afterAll(async () => {
+    const nc = await connect({ servers: testNatsUrl() });
+    const jsm = await jetstreamManager(nc);
+    for await (const s of jsm.streams.list()) if (s.config.name.startsWith(`${prefix}_`)) await jsm.streams.delete(s.config.name);
+    await nc.close();
+  });
+
+  it('provisions deploy/nats on NATS_URL under STREAM_PREFIX and says what it did', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = { NATS_URL: testNatsUrl(), STREAM_PREFIX: prefix, NATS_DEFINITIONS_DIR: DEFINITIONS };
+
+    const code = await runProvisionCommand({ env, out: (l) => out.push(l), err: (l) => err.push(l) });
+
+    expect({ code, err }).toEqual({ code: 0, err: [] });
+    expect(out).toContain(`stream ${prefix}_SIGNALS: created`);
+    expect(out.at(-1)).toMatch(new RegExp(`^provisioned 7 streams and \\d+ consumers on .* under prefix ${prefix}$`));
+  });
+
+  it('fails with the reason when the definitions are broken', async () => {
+    const err: string[] = [];
+    const env = { NATS_URL: testNatsUrl(), STREAM_PREFIX: prefix, NATS_DEFINITIONS_DIR: join(DEFINITIONS, 'missing') };
+
+    const code = await runProvisionCommand({ env, out: () => undefined, err: (l) => err.push(l) });
+
+    expect(code).toBe(1);
+    expect(err[0]).toMatch(/^provision failed: cannot read .*missing\/streams\.json/);
+  });
+});

@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { loadNatsDefinitions, provision } from '@oo/events';
+
+export interface ProvisionCommandIo {
+  env: NodeJS.ProcessEnv;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/**
+ * Creates or updates the streams and durable consumers of deploy/nats on the server at NATS_URL,
+ * under STREAM_PREFIX (empty in production). Returns the process exit code.
+ *
+ * @example
+ * runProvisionCommand({ env: process.env, out: console.log, err: console.error }).then((code) => process.exit(code));
+ */
+export async function runProvisionCommand({ env, out, err }: ProvisionCommandIo): Promise<number> {
+  const servers = env['NATS_URL'] || 'nats://127.0.0.1:4222';
+  const prefix = env['STREAM_PREFIX'] ?? '';
+  const dir = resolve(env['NATS_DEFINITIONS_DIR'] || 'deploy/nats');
+  try {
+    const definitions = await loadNatsDefinitions(dir);
+    const nc = await connect({ servers, name: 'provision', timeout: 5_000 });
+    try {
+      const steps = await provision(await jetstreamManager(nc), definitions, { prefix });
+      for (const step of steps) out(`${step.kind} ${step.name}: ${step.action}`);
+      out(`provisioned ${definitions.streams.length} streams and ${definitions.consumers.length} consumers on ${servers}${prefix ? ` under prefix ${prefix}` : ''}`);
+      return 0;
+    } finally {
+      await nc.close();
+    }
+  } catch (e) {
+    const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : '';
+    err(`provision failed: ${e instanceof Error ? e.message : String(e)}${cause}`);
+    return 1;
+  }
+}
