@@ -10,6 +10,7 @@ import type { ProfileDatabase } from './db/database';
 import { enqueueProfileEvent } from './events/outbox';
 import { startSubscriptions } from './events/subscriptions';
 import { ProfileFeaturesService, type Clock } from './features/profile-features/profile-features.service';
+import type { AnyFeatureDefinition } from './features/registry/feature-definition';
 import { FeatureRegistry } from './features/registry/feature-registry';
 import { initialFeatures } from './features/registry/initial-features';
 import { startProjectionPruning } from './features/tip-projection/projection-pruning';
@@ -28,8 +29,13 @@ export interface RunningProfileService {
  * @example
  * const service = await startProfileService(loadProfileConfig(), log);
  */
-export async function startProfileService(config: ProfileConfig, log: Logger, clock: Clock = () => new Date()): Promise<RunningProfileService> {
-  const registry = new FeatureRegistry(initialFeatures, isSubject);
+export async function startProfileService(
+  config: ProfileConfig,
+  log: Logger,
+  clock: Clock = () => new Date(),
+  definitions: readonly AnyFeatureDefinition[] = initialFeatures,
+): Promise<RunningProfileService> {
+  const registry = new FeatureRegistry(definitions, isSubject);
   const db = createDb<ProfileDatabase>(
     { url: config.DATABASE_URL, schema: config.DB_SCHEMA, applicationName: 'profile' },
     { onPoolError: (err) => log.warn({ err }, 'an idle database connection failed') },

@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import type { MessageShape } from '@bufbuild/protobuf';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { subjects, type Subject } from '@oo/contracts';
+import { createDb, migrateToLatest, type Kysely } from '@oo/db';
+import { connectJetStreamBus, loadNatsDefinitions, provision, type JetStreamBus } from '@oo/events';
+import { createLogger } from '@oo/logger';
+import { createTestSchema, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
+import { loadProfileConfig } from '../../src/config';
+import type { ProfileDatabase } from '../../src/db/database';
+import { profileMigrations } from '../../src/db/migrations';
+import { profileEvents } from '../../src/events/outbox';
+import type { Clock } from '../../src/features/profile-features/profile-features.service';
+import type { AnyFeatureDefinition } from '../../src/features/registry/feature-definition';
+import { startProfileService, type RunningProfileService } from '../../src/service';
+import { serverPort } from '@oo/http';
+
+const ISSUER = 'urn:oo:test';
+
+/** The real profile service on port 0 over a fresh schema and a private stream prefix. */
+export interface ProfileHarness {
+  baseUrl: string;
+  db: Kysely<ProfileDatabase>;
+  bus: JetStreamBus;
+  service: RunningProfileService;
+  tokenFor(userId: string, roles?: string[]): Promise<string>;
+  /** Publishes an event the way another service's outbox relay would. */
+  publish<S extends Subject>(subject: S, message: MessageShape<(typeof subjects)[S]>, userId: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  label: string;
+  clock?: Clock;
+  definitions?: readonly AnyFeatureDefinition[];
+}
+
+/**
+ * Starts the profile service as `main.ts` does, but with test keys, schema and stream prefix.
+ *
+ * @example
+ * const h = await startProfileHarness({ label: 'profile-http' });
+ * afterAll(() => h.stop());
+ */
+export async function startProfileHarness(options: HarnessOptions): Promise<ProfileHarness> {
+  const target = await createTestSchema(options.label);
+  const prefix = uniqueStreamPrefix(options.label);
+  const { publicKey, privateKey } = await generateKeyPair('ES256');
+  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'test', alg: 'ES256' }] });
+
+  const bus = await connectJetStreamBus({ servers: testNatsUrl(), name: 'profile-test', prefix });
+  await provision(bus.jsm, await loadNatsDefinitions(join(__dirname, '../../../../deploy/nats')), { prefix });
+  const db = createDb<ProfileDatabase>({ url: target.url, schema: target.schema });
+  await migrateToLatest(db, { schema: target.schema, migrations: profileMigrations });
+
+  const config = loadProfileConfig({
+    PORT: '0',
+    DATABASE_URL: target.url,
+    DB_SCHEMA: target.schema,
+    NATS_URL: testNatsUrl(),
+    STREAM_PREFIX: prefix,
+    AUTH_ISSUER: ISSUER,
+    AUTH_JWKS: jwks,
+    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
+  });
+  const log = createLogger({ service: 'profile', level: config.LOG_LEVEL });
+  const service = await startProfileService(config, log, options.clock, options.definitions);
+
+  return {
+    baseUrl: `http://127.0.0.1:${serverPort(service.server)}`,
+    db,
+    bus,
+    service,
+    tokenFor: (userId, roles = []) =>
+      new SignJWT({ roles })
+        .setProtectedHeader({ alg: 'ES256', kid: 'test' })
+        .setSubject(userId)
+        .setIssuer(ISSUER)
+        .setAudience('oo')
+        .setExpirationTime('10m')
+        .sign(privateKey),
+    publish: async (subject, message, userId) => {
+      await bus.publish(profileEvents.encode(subject, message, { userId, source: 'recommender' }));
+    },
+    stop: async () => {
+      for (const step of service.shutdownSteps) await (typeof step === 'function' ? step() : step.run());
+      await bus.drain();
+      await db.destroy();
+      await target.drop();
+    },
+  };
+}
+
+/** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
