@@ -3,7 +3,7 @@ import type { MessageShape } from '@bufbuild/protobuf';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { subjects, type Subject } from '@oo/contracts';
 import { createDb, migrateToLatest, type Kysely } from '@oo/db';
-import { connectJetStreamBus, loadNatsDefinitions, provision, type JetStreamBus } from '@oo/events';
+import { connectJetStreamBus, loadNatsDefinitions, provision, type JetStreamBus, type NatsDefinitions } from '@oo/events';
 import { createLogger } from '@oo/logger';
 import { createTestSchema, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
 import { loadProfileConfig } from '../../src/config';
@@ -49,7 +49,7 @@ export async function startProfileHarness(options: HarnessOptions): Promise<Prof
   const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'test', alg: 'ES256' }] });
 
   const bus = await connectJetStreamBus({ servers: testNatsUrl(), name: 'profile-test', prefix });
-  await provision(bus.jsm, await loadNatsDefinitions(join(__dirname, '../../../../deploy/nats')), { prefix });
+  await provision(bus.jsm, await testDefinitions(), { prefix });
   const db = createDb<ProfileDatabase>({ url: target.url, schema: target.schema });
   await migrateToLatest(db, { schema: target.schema, migrations: profileMigrations });
 
@@ -84,11 +84,23 @@ export async function startProfileHarness(options: HarnessOptions): Promise<Prof
     },
     stop: async () => {
       for (const step of service.shutdownSteps) await (typeof step === 'function' ? step() : step.run());
+      // Streams reserve their byte limits on the shared server: give them back.
+      for await (const name of bus.jsm.streams.names()) if (name.startsWith(`${prefix}_`)) await bus.jsm.streams.delete(name);
       await bus.drain();
       await db.destroy();
       await target.drop();
     },
   };
+}
+
+// The profile's streams and consumers as deployed, with small byte limits: JetStream reserves
+// each stream's limit, and many test files share one server.
+async function testDefinitions(): Promise<NatsDefinitions> {
+  const all = await loadNatsDefinitions(join(__dirname, '../../../../deploy/nats'));
+  const consumers = all.consumers.filter((c) => c.durable.startsWith('profile__'));
+  const used = new Set([...consumers.map((c) => c.stream), 'PROFILE', 'DEADLETTER']);
+  const streams = all.streams.filter((s) => used.has(s.name)).map((s) => ({ ...s, maxBytes: 64 * 1024 * 1024 }));
+  return { streams, consumers };
 }
 
 /** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */

@@ -1,3 +1,5 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { LOCAL_DATABASE_URL, LOCAL_NATS_URL, probeJetStream, probePostgres } from './services';
 
@@ -50,6 +52,23 @@ async function resolve(spec: ServiceSpec): Promise<string> {
   }
 }
 
+// Test streams reserve their byte limits on the shared server; a run that crashed before its
+// cleanup would leave them behind, so streams of test prefixes older than an hour are removed.
+async function removeAbandonedTestStreams(natsUrl: string): Promise<void> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const cutoff = Date.now() - 3_600_000;
+    for await (const stream of jsm.streams.list()) {
+      if (/^t_[a-z0-9_]+_[0-9a-f]{8}_/.test(stream.config.name) && Date.parse(stream.created) < cutoff) {
+        await jsm.streams.delete(stream.config.name);
+      }
+    }
+  } finally {
+    await nc.close();
+  }
+}
+
 /** Jest global setup: makes sure Postgres and NATS JetStream answer before any integration test runs. */
 export default async function globalSetup(): Promise<void> {
   process.env['DATABASE_URL'] = await resolve({
@@ -64,6 +83,7 @@ export default async function globalSetup(): Promise<void> {
     probe: probeJetStream,
     startContainer: startNatsContainer,
   });
+  await removeAbandonedTestStreams(process.env['NATS_URL']);
 }
 
 /** Jest global teardown: stops whatever containers the setup started. */
