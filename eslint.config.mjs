@@ -33,7 +33,7 @@ const boundaries = (depConstraints) => [
 ];
 
 export default [
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', '.nx/**', 'libs/contracts/src/gen/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', '.nx/**', 'tmp/**', 'libs/contracts/src/gen/**'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {

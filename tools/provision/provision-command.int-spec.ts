@@ -18,12 +18,16 @@ describe('npm run provision', () => {
   it('provisions deploy/nats on NATS_URL under STREAM_PREFIX and says what it did', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const env = { NATS_URL: testNatsUrl(), STREAM_PREFIX: prefix, NATS_DEFINITIONS_DIR: DEFINITIONS };
+    const env = { NATS_URL: testNatsUrl(), STREAM_PREFIX: prefix, NATS_DEFINITIONS_DIR: DEFINITIONS, STREAM_MAX_BYTES: '16MiB' };
 
     const code = await runProvisionCommand({ env, out: (l) => out.push(l), err: (l) => err.push(l) });
 
     expect({ code, err }).toEqual({ code: 0, err: [] });
     expect(out).toContain(`stream ${prefix}_SIGNALS: created`);
+    const nc = await connect({ servers: testNatsUrl() });
+    const signals = await (await jetstreamManager(nc)).streams.info(`${prefix}_SIGNALS`);
+    await nc.close();
+    expect(signals.config.max_bytes).toBe(16 * 1024 * 1024);
     expect(out.at(-1)).toMatch(new RegExp(`^provisioned 7 streams and \\d+ consumers on .* under prefix ${prefix}$`));
   });
 

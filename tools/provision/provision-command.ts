@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { loadNatsDefinitions, provision } from '@oo/events';
+import { loadNatsDefinitions, parseSizeBytes, provision } from '@oo/events';
 
 export interface ProvisionCommandIo {
   env: NodeJS.ProcessEnv;
@@ -11,7 +11,9 @@ export interface ProvisionCommandIo {
 
 /**
  * Creates or updates the streams and durable consumers of deploy/nats on the server at NATS_URL,
- * under STREAM_PREFIX (empty in production). Returns the process exit code.
+ * under STREAM_PREFIX (empty in production). STREAM_MAX_BYTES (e.g. `256MiB`) caps every stream's
+ * byte limit, for development and test servers: JetStream reserves each limit on the server's disk.
+ * Returns the process exit code.
  *
  * @example
  * runProvisionCommand({ env: process.env, out: console.log, err: console.error }).then((code) => process.exit(code));
@@ -21,7 +23,9 @@ export async function runProvisionCommand({ env, out, err }: ProvisionCommandIo)
   const prefix = env['STREAM_PREFIX'] ?? '';
   const dir = resolve(env['NATS_DEFINITIONS_DIR'] || 'deploy/nats');
   try {
-    const definitions = await loadNatsDefinitions(dir);
+    const deployed = await loadNatsDefinitions(dir);
+    const cap = env['STREAM_MAX_BYTES'] ? parseSizeBytes(env['STREAM_MAX_BYTES']) : Infinity;
+    const definitions = { ...deployed, streams: deployed.streams.map((s) => ({ ...s, maxBytes: Math.min(s.maxBytes, cap) })) };
     const nc = await connect({ servers, name: 'provision', timeout: 5_000 });
     try {
       const steps = await provision(await jetstreamManager(nc), definitions, { prefix });

@@ -12,6 +12,8 @@ const env: NodeJS.ProcessEnv = {
   DATABASE_URL: process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres',
   NATS_URL: process.env['NATS_URL'] || 'nats://127.0.0.1:4222',
   LOG_LEVEL: process.env['LOG_LEVEL'] || 'info',
+  // A development server need not reserve production-sized streams on this disk.
+  STREAM_MAX_BYTES: process.env['STREAM_MAX_BYTES'] || '1GiB',
 };
 const children: ChildProcess[] = [];
 

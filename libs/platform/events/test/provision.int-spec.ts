@@ -13,7 +13,9 @@ describe('provision', () => {
   beforeAll(async () => {
     nc = await connect({ servers: testNatsUrl() });
     jsm = await jetstreamManager(nc);
-    definitions = await loadNatsDefinitions(join(__dirname, '../../../../deploy/nats'));
+    const deployed = await loadNatsDefinitions(join(__dirname, '../../../../deploy/nats'));
+    // Small byte limits: JetStream reserves each stream's limit on the shared server.
+    definitions = { ...deployed, streams: deployed.streams.map((s) => ({ ...s, maxBytes: 16 * 1024 * 1024 })) };
   });
   afterAll(async () => {
     for (const s of definitions.streams) await jsm.streams.delete(`${prefix}_${s.name}`).catch(() => false);
@@ -44,13 +46,13 @@ describe('provision', () => {
   it('updates a stream and a consumer whose definition changed', async () => {
     const changed: NatsDefinitions = {
       streams: definitions.streams.map((s) => (s.name === 'USERS' ? { ...s, maxAge: 86_400_000 } : s)),
-      consumers: definitions.consumers.map((c) => (c.durable === 'profile__user_created' ? { ...c, maxDeliver: 3 } : c)),
+      consumers: definitions.consumers.map((c) => (c.durable === 'profile__tip_feedback' ? { ...c, maxDeliver: 3 } : c)),
     };
 
     const steps = await provision(jsm, changed, { prefix });
 
-    expect(steps.filter((s) => s.action === 'updated').map((s) => s.name)).toEqual([`${prefix}_USERS`, 'profile__user_created']);
+    expect(steps.filter((s) => s.action === 'updated').map((s) => s.name)).toEqual([`${prefix}_USERS`, 'profile__tip_feedback']);
     expect(millis((await jsm.streams.info(`${prefix}_USERS`)).config.max_age)).toBe(86_400_000);
-    expect((await jsm.consumers.info(`${prefix}_USERS`, 'profile__user_created')).config.max_deliver).toBe(3);
+    expect((await jsm.consumers.info(`${prefix}_SIGNALS`, 'profile__tip_feedback')).config.max_deliver).toBe(3);
   });
 });
