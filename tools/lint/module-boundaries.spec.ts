@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // The architecture's import rules, exercised through the real eslint CLI, config and project
@@ -11,17 +13,35 @@ interface LintMessage {
 }
 
 function boundaryErrors(file: string, source: string): string[] {
-  const run = spawnSync(join(root, 'node_modules/.bin/eslint'), ['--stdin', '--stdin-filename', file, '--format', 'json'], {
-    cwd: root,
-    input: source,
-    encoding: 'utf8',
-  });
-  const [result] = JSON.parse(run.stdout) as { messages: LintMessage[] }[];
+  // The report goes to a file: Nx may print notices on stdout while it builds the project graph.
+  const dir = mkdtempSync(join(tmpdir(), 'oo-lint-'));
+  const report = join(dir, 'report.json');
+  try {
+    spawnSync(join(root, 'node_modules/.bin/eslint'), ['--stdin', '--stdin-filename', file, '--format', 'json', '--output-file', report], {
+      cwd: root,
+      input: source,
+      encoding: 'utf8',
+    });
+    return boundaryMessages(readFileSync(report, 'utf8'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function boundaryMessages(json: string): string[] {
+  const [result] = JSON.parse(json) as { messages: LintMessage[] }[];
   return (result?.messages ?? []).filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
 }
 
 describe('module boundaries', () => {
   jest.setTimeout(30_000);
+
+  // The rule reads Nx's cached project graph and silently skips when there is none (a fresh
+  // clone), so build it first, as `npm run lint` does.
+  beforeAll(() => {
+    const nx = spawnSync(join(root, 'node_modules/.bin/nx'), ['show', 'projects'], { cwd: root, encoding: 'utf8' });
+    expect(nx.status).toBe(0);
+  });
 
   it('forbids a platform library importing contracts', async () => {
     const errors = boundaryErrors('libs/platform/events/src/fixture.ts', "export { subjects } from '@oo/contracts';\n");
