@@ -355,12 +355,17 @@ async function main(): Promise<number> {
     const gcPauses: number[] = [];
     const gc = new PerformanceObserver((list) => gcPauses.push(...list.getEntries().map((e) => e.duration)));
     const port = Number(new URL(h.baseUrl).port);
+    let busy = { elu: performance.eventLoopUtilization(), cpu: process.cpuUsage(), at: performance.now() };
     const warm = await steadyLoadFromChild({ port, tokens: [...tokens], users }, () => {
+      busy = { elu: performance.eventLoopUtilization(), cpu: process.cpuUsage(), at: performance.now() };
       loopDelay.enable();
       gc.observe({ entryTypes: ['gc'] });
       inside.start();
     });
     const warmInside = inside.stop();
+    const cpuUsed = process.cpuUsage(busy.cpu);
+    const cpuShare = (cpuUsed.user + cpuUsed.system) / 1000 / (performance.now() - busy.at);
+    const utilisation = performance.eventLoopUtilization(busy.elu).utilization;
     gc.disconnect();
     loopDelay.disable();
 
@@ -402,7 +407,8 @@ async function main(): Promise<number> {
       { label: 'publish call → broker ack', samples: inv.ack, errors: inv.errors },
     ]);
     const loop = [50, 90, 99].map((p) => loopDelay.percentile(p) / 1e6).concat(loopDelay.max / 1e6);
-    console.log(`event-loop delay in the service's process during the warm load, sampled every 1 ms (an idle loop reads ≈1.1), p50 / p90 / p99 / max: ${ms(loop)} ms`);
+    console.log(`service process during the warm load: event loop busy ${(utilisation * 100).toFixed(0)} %, CPU ${(cpuShare * 100).toFixed(0)} % of one core`);
+    console.log(`  event-loop delay sampled every 1 ms (an idle loop reads ≈1.1), p50 / p90 / p99 / max: ${ms(loop)} ms`);
 
     const warmP99 = quantile(sorted(warmInside), 0.99);
     const invalidationP99 = quantile(sorted(inv.total), 0.99);

@@ -1,3 +1,4 @@
+import { VerifiedTokenCache } from './verified-token-cache';
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -56,6 +57,8 @@ export interface JwtVerifierOptions {
   clockToleranceSec?: number;
   /** Time source, for tests. */
   now?: () => Date;
+  /** How many verified tokens to remember until they expire; 0 turns the cache off. Default 10 000. */
+  cacheSize?: number;
 }
 
 export interface JwtVerifier {
@@ -119,8 +122,12 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   const keys = keySource(options);
   const audience = options.audience ?? OO_AUDIENCE;
   const clockTolerance = options.clockToleranceSec ?? 5;
+  const cache = new VerifiedTokenCache<Principal>(options.cacheSize ?? 10_000);
+  const nowMs = (): number => (options.now ? options.now() : new Date()).getTime();
   return {
     async verify(token) {
+      const cached = cache.get(token, nowMs());
+      if (cached) return cached;
       try {
         const { payload } = await jwtVerify(token, keys, {
           algorithms: ['ES256'],
@@ -130,7 +137,10 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
           clockTolerance,
           ...(options.now ? { currentDate: options.now() } : {}),
         });
-        return toPrincipal(payload);
+        const principal = Object.freeze(toPrincipal(payload));
+        // Cached only until `exp` itself (no tolerance), so expiry is never extended.
+        cache.set(token, principal, (payload.exp ?? 0) * 1000);
+        return principal;
       } catch (err) {
         if (err instanceof AuthError) throw err;
         if (err instanceof errors.JOSEError && TOKEN_ERROR_CODES.has(err.code)) {
