@@ -9,7 +9,8 @@ import type { FeatureRegistry } from './features/registry/feature-registry';
 import { consentsRouter } from './http/consents.router';
 import { featuresRouter } from './http/features.router';
 import { preferencesRouter } from './http/preferences.router';
-import { adminRouter, registryRouter } from './http/registry.router';
+import { adminRouter } from './http/admin.router';
+import { registryRouter } from './http/registry.router';
 
 export interface AppDeps {
   db: Kysely<ProfileDatabase>;

@@ -1,5 +1,5 @@
 /** The profile service's error codes, in one place. */
-export type ProfileErrorCode = 'PROFILE_UNKNOWN_SUBJECT' | 'PROFILE_INVALID_REGISTRY' | 'PROFILE_UNKNOWN_TIMEZONE';
+export type ProfileErrorCode = 'PROFILE_UNKNOWN_SUBJECT' | 'PROFILE_INVALID_REGISTRY';
 
 /** An error raised by the profile service's own logic, with a stable code and its cause. */
 export class ProfileError extends Error {

@@ -9,7 +9,7 @@ export type Executor<DB> = Kysely<DB> | Transaction<DB>;
  * @example
  * await inTransaction(db, async (trx) => {
  *   await savePreferences(trx, userId, prefs);
- *   await enqueueEvent(trx, 'profile.preferences.updated', event, { userId });
+ *   await enqueueEvent(trx, codec, 'profile.preferences.updated', event, { userId });
  * });
  */
 export function inTransaction<DB, T>(db: Kysely<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {

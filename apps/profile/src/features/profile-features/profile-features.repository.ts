@@ -1,4 +1,4 @@
-import type { Executor } from '@oo/db';
+import { sql, type Executor } from '@oo/db';
 import type { ProfileDatabase, UserProfileFeaturesTable } from '../../db/database';
 
 export type FeatureRow = UserProfileFeaturesTable;
@@ -31,4 +31,13 @@ export async function deleteFeatureRows(db: Executor<ProfileDatabase>, userId: s
   if (names.length === 0) return 0;
   const result = await db.deleteFrom('user_profile_features').where('user_id', '=', userId).where('name', 'in', names).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/**
+ * Serialises work on one user's features across transactions and service instances: a recompute
+ * and an invalidation of the same user never interleave, so a value computed from old inputs can
+ * never be written after the event that invalidated it.
+ */
+export async function lockUserFeatures(db: Executor<ProfileDatabase>, userId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`profile-features:${userId}`}, 0))`.execute(db);
 }

@@ -1,9 +1,8 @@
 import { inTransaction, type Executor, type Kysely } from '@oo/db';
 import type { ProfileDatabase } from '../../db/database';
-import { lockUserFeatures } from '../tip-projection/tip-projection.repository';
 import type { AnyFeatureDefinition } from '../registry/feature-definition';
 import type { FeatureRegistry } from '../registry/feature-registry';
-import { deleteFeatureRows, findFeatureRows, upsertFeatureRows, type FeatureRow } from './profile-features.repository';
+import { deleteFeatureRows, findFeatureRows, lockUserFeatures, upsertFeatureRows, type FeatureRow } from './profile-features.repository';
 
 /** fresh: cached and within its TTL; recomputed: computed by this read; fallback: the user has no data for it. */
 export type FeatureStatus = 'fresh' | 'recomputed' | 'fallback';

@@ -1,4 +1,4 @@
-import { sql, type Executor } from '@oo/db';
+import type { Executor } from '@oo/db';
 import type { ProfileDatabase, TipFeedbackTable, TipServedTable } from '../../db/database';
 
 /** Records a served tip; a repeat of the same decision changes nothing. */
@@ -21,13 +21,4 @@ export async function pruneTipProjections(db: Executor<ProfileDatabase>, before:
   const served = await db.deleteFrom('tip_served').where('served_at', '<', before).executeTakeFirst();
   const feedback = await db.deleteFrom('tip_feedback').where('reacted_at', '<', before).executeTakeFirst();
   return Number(served.numDeletedRows) + Number(feedback.numDeletedRows);
-}
-
-/**
- * Serialises work on one user's features across transactions and service instances: a recompute
- * and an invalidation of the same user never interleave, so a value computed from old inputs can
- * never be written after the event that invalidated it.
- */
-export async function lockUserFeatures(db: Executor<ProfileDatabase>, userId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`profile-features:${userId}`}, 0))`.execute(db);
 }
