@@ -81,8 +81,10 @@ export type TipServed = Message<"oo.signals.v1.TipServed"> & {
   modelVersion: string;
 
   /**
-   * Ordered names of the features in every TipCandidate.features vector: position i of a
-   * vector is the value of feature_layout[i]. The layout can grow; never assume a length.
+   * Ordered names of the raw candidate features in every TipCandidate.features vector:
+   * position i of a vector is the value of feature_layout[i] (e.g. `is_overdue`, `priority`).
+   * The layout can grow; never assume a length. The model vector the policy scored is built
+   * from these and from context (see ml/features); model_version names its layout.
    *
    * @generated from field: repeated string feature_layout = 8;
    */
@@ -212,8 +214,10 @@ export type TipServedJson = {
   modelVersion?: string;
 
   /**
-   * Ordered names of the features in every TipCandidate.features vector: position i of a
-   * vector is the value of feature_layout[i]. The layout can grow; never assume a length.
+   * Ordered names of the raw candidate features in every TipCandidate.features vector:
+   * position i of a vector is the value of feature_layout[i] (e.g. `is_overdue`, `priority`).
+   * The layout can grow; never assume a length. The model vector the policy scored is built
+   * from these and from context (see ml/features); model_version names its layout.
    *
    * @generated from field: repeated string feature_layout = 8;
    */
@@ -315,8 +319,8 @@ export type TipCandidate = Message<"oo.signals.v1.TipCandidate"> & {
   taskId?: string | undefined;
 
   /**
-   * The feature vector the policy scored (candidate and context features combined), in the
-   * order of TipServed.feature_layout.
+   * The candidate's raw features, in the order of TipServed.feature_layout. Combined with
+   * TipServed.context they give the model vector the policy scored.
    *
    * @generated from field: repeated double features = 4;
    */
@@ -351,8 +355,8 @@ export type TipCandidateJson = {
   taskId?: string;
 
   /**
-   * The feature vector the policy scored (candidate and context features combined), in the
-   * order of TipServed.feature_layout.
+   * The candidate's raw features, in the order of TipServed.feature_layout. Combined with
+   * TipServed.context they give the model vector the policy scored.
    *
    * @generated from field: repeated double features = 4;
    */
