@@ -62,4 +62,19 @@ describe('module boundaries', () => {
     const errors = boundaryErrors('libs/contracts/src/fixture.ts', "export { createDb } from '@oo/db';\n");
     expect(errors).toHaveLength(1);
   });
+
+  it('forbids one service importing another', async () => {
+    const errors = boundaryErrors('apps/recommender/src/fixture.ts', "export { startProfileService } from '@oo/profile';\n");
+    expect(errors.join('\n')).toMatch(/Imports of apps are forbidden/);
+  });
+
+  it('forbids a service importing another even from its tests', async () => {
+    const errors = boundaryErrors('ml/serving/test/fixture.int-spec.ts', "export { startProfileService } from '@oo/profile';\n");
+    expect(errors.length).toBeGreaterThan(0);
+  });
+
+  it('lets a service use the shared domain libraries', async () => {
+    const errors = boundaryErrors('apps/recommender/src/fixture.ts', "export { chooseIndex } from '@oo/bandit';\nexport { taskFeatures } from '@oo/decision-features';\n");
+    expect(errors).toEqual([]);
+  });
 });
