@@ -16,6 +16,15 @@ const env: NodeJS.ProcessEnv = {
   STREAM_MAX_BYTES: process.env['STREAM_MAX_BYTES'] || '1GiB',
 };
 const children: ChildProcess[] = [];
+// Where tools that act as users (npm run simulate, benchmarks) find this run's signing key.
+const DEV_KEY_FILE = join(ROOT, '.oo', 'dev-auth.json');
+
+// Each service finds the others at their default ports on this host.
+function upstreamUrls(services: ServiceEntry[]): NodeJS.ProcessEnv {
+  const urls: NodeJS.ProcessEnv = {};
+  for (const s of services) urls[`${s.name.toUpperCase().replaceAll('-', '_')}_URL`] = `http://127.0.0.1:${s.port}`;
+  return urls;
+}
 
 function runStep(what: string, args: string[]): void {
   const run = spawnSync(tsx, args, { stdio: ['ignore', 'inherit', 'inherit'], env });
@@ -66,8 +75,11 @@ async function main(): Promise<void> {
   if (existsSync(provision)) runStep('Provisioning NATS streams', [provision]);
 
   const auth = await createDevAuth();
-  const serviceEnv: NodeJS.ProcessEnv = { ...env, AUTH_ISSUER: DEV_ISSUER, AUTH_JWKS: auth.jwks, AUTH_JWKS_URL: undefined };
-  for (const service of services) startService(service, serviceEnv);
+  auth.writeKeyFile(DEV_KEY_FILE);
+  const serviceEnv: NodeJS.ProcessEnv = { ...env, AUTH_ISSUER: DEV_ISSUER, AUTH_JWKS: auth.jwks, AUTH_JWKS_URL: undefined, ...upstreamUrls(services) };
+  for (const service of services) {
+    startService(service, { ...serviceEnv, SERVICE_TOKEN: await auth.serviceTokenFor(service.name) });
+  }
   process.once('SIGINT', stopAll);
   process.once('SIGTERM', stopAll);
   await Promise.all(services.map(waitHealthy));
@@ -78,6 +90,9 @@ async function main(): Promise<void> {
   console.log(`\nA token for user "demo-user", valid 12 h (this run's dev key):\n  export TOKEN=${token}`);
   const profile = services.find((s) => s.name === 'profile');
   if (profile) console.log(`  curl -H "authorization: Bearer $TOKEN" http://localhost:${profile.port}/v1/profiles/demo-user/features`);
+  const recommender = services.find((s) => s.name === 'recommender');
+  if (recommender) console.log(`  curl -X POST -H "authorization: Bearer $TOKEN" http://localhost:${recommender.port}/v1/recommend`);
+  console.log(`\nThe dev signing key is in ${DEV_KEY_FILE} (for npm run simulate).`);
   console.log('\nCtrl-C stops everything.');
 }
 
