@@ -1,0 +1,9 @@
+import type { MigrationSet } from '@oo/db';
+import { eventsMigrations } from '@oo/events';
+import { createRecommenderTables } from './2026_11_22_090000_create_recommender_tables';
+
+/** Every migration of the recommender schema, by name (names sort in run order): the outbox and inbox first. */
+export const recommenderMigrations: MigrationSet = {
+  ...eventsMigrations,
+  '2026_11_22_090000_create_recommender_tables': createRecommenderTables,
+};

@@ -1,0 +1,109 @@
+import { sql, type Executor, type Selectable } from '@oo/db';
+import type { RecommenderDatabase, TasksTable } from '../../db/database';
+
+export type TaskRow = Selectable<TasksTable>;
+
+/** The latest state of a task as an upsert event carries it. */
+export interface TaskUpsert {
+  taskId: string;
+  userId: string;
+  source: string;
+  title: string;
+  dueAt: Date | null;
+  priority: number;
+  createdAt: Date;
+  completedAt: Date | null;
+  url: string;
+  updatedAt: Date;
+}
+
+/**
+ * Stores a task unless what is stored is newer: a live row changes when the upsert is at least as
+ * new, a tombstone only when the upsert is strictly newer than the deletion (a late copy from
+ * before the delete must not resurrect the task). Returns true when the row changed.
+ */
+export async function applyTaskUpsert(db: Executor<RecommenderDatabase>, task: TaskUpsert): Promise<boolean> {
+  const row = {
+    task_id: task.taskId,
+    user_id: task.userId,
+    source: task.source,
+    title: task.title,
+    due_at: task.dueAt,
+    priority: task.priority,
+    created_at: task.createdAt,
+    completed_at: task.completedAt,
+    url: task.url,
+    version_at: task.updatedAt,
+    deleted: false,
+  };
+  const result = await db
+    .insertInto('tasks')
+    .values(row)
+    .onConflict((oc) =>
+      oc
+        .column('task_id')
+        .doUpdateSet({ ...row, task_id: undefined })
+        .where('tasks.user_id', '=', task.userId)
+        .where(sql<boolean>`(not tasks.deleted and tasks.version_at <= excluded.version_at) or (tasks.deleted and tasks.version_at < excluded.version_at)`),
+    )
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/**
+ * Turns a task into a tombstone (keeping only its ids and the deletion time), unless it changed
+ * after the deletion was observed. A deletion of an unknown task still leaves a tombstone, so an
+ * older upsert delivered later stays buried. Returns true when the row changed.
+ */
+export async function applyTaskDeletion(
+  db: Executor<RecommenderDatabase>,
+  deletion: { taskId: string; userId: string; source: string; deletedAt: Date },
+): Promise<boolean> {
+  const tombstone = {
+    task_id: deletion.taskId,
+    user_id: deletion.userId,
+    source: deletion.source,
+    title: '',
+    due_at: null,
+    priority: 4,
+    created_at: deletion.deletedAt,
+    completed_at: null,
+    url: '',
+    version_at: deletion.deletedAt,
+    deleted: true,
+  };
+  const result = await db
+    .insertInto('tasks')
+    .values(tombstone)
+    .onConflict((oc) =>
+      oc
+        .column('task_id')
+        .doUpdateSet({ title: '', due_at: null, url: '', deleted: true, version_at: sql`greatest(tasks.version_at, excluded.version_at)` })
+        .where('tasks.user_id', '=', deletion.userId)
+        .where(sql<boolean>`tasks.deleted or tasks.version_at <= excluded.version_at`),
+    )
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/**
+ * A user's open tasks, most pressing first: earliest due (overdue first), then priority, then the
+ * oldest; tasks without a due date last.
+ *
+ * @example
+ * const tasks = await openTasks(db, 'u1', 40);
+ */
+export async function openTasks(db: Executor<RecommenderDatabase>, userId: string, limit: number): Promise<TaskRow[]> {
+  return db
+    .selectFrom('tasks')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('deleted', '=', false)
+    .where('completed_at', 'is', null)
+    .orderBy(sql`due_at asc nulls last`)
+    .orderBy('priority', 'asc')
+    .orderBy('created_at', 'asc')
+    .orderBy('task_id', 'asc')
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { Client } from 'pg';
+import { discoverServices, ROOT, type ServiceEntry } from '../services';
+import { createDevAuth, DEV_ISSUER, type DevAuth } from './dev-auth';
+import { freePort } from './free-port';
+import { runScript, startServiceProcess, waitReady, type ServiceProcess } from './service-process';
+
+export interface SystemOptions {
+  databaseUrl: string;
+  natsUrl: string;
+  /** Isolates streams and subjects (tests, benchmarks); '' for the real names. */
+  streamPrefix?: string;
+  /** Isolates schemas: each service gets `<prefix>_<service>`; unset keeps every service's own default. */
+  schemaPrefix?: string;
+  /** `default`: DEFAULT_PORTS (npm start); `free`: ports the OS picks. */
+  ports?: 'default' | 'free';
+  /** Caps every stream's byte limit (JetStream reserves it on disk). */
+  streamMaxBytes?: string;
+  /** Extra environment for every service, e.g. a short REWARD_WINDOW_MS. */
+  env?: Readonly<Record<string, string>>;
+  /** Where the dev signing key is written for tools that act as users. */
+  keyFile?: string;
+  onLine?: (service: string, line: string) => void;
+}
+
+export interface RunningSystem {
+  readonly services: ReadonlyMap<string, ServiceProcess>;
+  readonly auth: DevAuth;
+  readonly keyFile: string;
+  url(service: string): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Migrates, provisions and starts every service of this checkout as its own process, each
+ * knowing the others' URLs and holding a service token, and waits until all are ready.
+ * `npm start`, the end-to-end tests and the decision benchmark all run the system this way.
+ *
+ * @example
+ * const system = await launchSystem({ databaseUrl, natsUrl, streamPrefix: 't_e2e', schemaPrefix: 't_e2e', ports: 'free' });
+ */
+export async function launchSystem(options: SystemOptions): Promise<RunningSystem> {
+  const entries = discoverServices();
+  const ports = new Map<string, number>();
+  for (const s of entries) ports.set(s.name, options.ports === 'free' ? await freePort() : s.port);
+  const keyDir = options.keyFile ? undefined : mkdtempSync(join(tmpdir(), 'oo-system-'));
+  const keyFile = options.keyFile ?? join(keyDir as string, 'dev-auth.json');
+  const auth = await createDevAuth();
+  auth.writeKeyFile(keyFile);
+
+  const base: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: options.databaseUrl,
+    NATS_URL: options.natsUrl,
+    STREAM_PREFIX: options.streamPrefix ?? '',
+    ...(options.streamMaxBytes ? { STREAM_MAX_BYTES: options.streamMaxBytes } : {}),
+    AUTH_ISSUER: DEV_ISSUER,
+    AUTH_JWKS: auth.jwks,
+    AUTH_JWKS_URL: undefined,
+    ...Object.fromEntries(entries.map((s) => [`${envName(s.name)}_URL`, `http://127.0.0.1:${ports.get(s.name)}`])),
+    ...options.env,
+  };
+  const schemaEnv = (s: ServiceEntry): NodeJS.ProcessEnv =>
+    options.schemaPrefix ? { DB_SCHEMA: `${options.schemaPrefix}_${envName(s.name).toLowerCase()}` } : {};
+
+  for (const s of entries) if (s.migrate) runScript(`migrating ${s.name}`, s.migrate, { ...base, ...schemaEnv(s) });
+  runScript('provisioning NATS', join(ROOT, 'tools/provision/provision.ts'), base);
+
+  const services = new Map<string, ServiceProcess>();
+  for (const s of entries) {
+    const env = { ...base, ...schemaEnv(s), SERVICE_TOKEN: await auth.serviceTokenFor(s.name) };
+    services.set(s.name, startServiceProcess(s, ports.get(s.name) as number, env, (line) => options.onLine?.(s.name, line)));
+  }
+  const stop = async (): Promise<void> => {
+    await Promise.all([...services.values()].map((s) => s.stop()));
+    if (options.streamPrefix) await deletePrefixedStreams(options.natsUrl, options.streamPrefix);
+    if (options.schemaPrefix) await dropSchemas(options.databaseUrl, entries.map((s) => schemaEnv(s)['DB_SCHEMA'] as string));
+    if (keyDir) rmSync(keyDir, { recursive: true, force: true });
+  };
+  try {
+    await Promise.all([...services.values()].map((s) => waitReady(s)));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    services,
+    auth,
+    keyFile,
+    url: (name) => {
+      const s = services.get(name);
+      if (!s) throw new Error(`no service named ${name} in this checkout`);
+      return s.url;
+    },
+    stop,
+  };
+}
+
+function envName(service: string): string {
+  return service.toUpperCase().replaceAll('-', '_');
+}
+
+async function deletePrefixedStreams(natsUrl: string, prefix: string): Promise<void> {
+  const nc = await connect({ servers: natsUrl, name: 'system-cleanup' });
+  try {
+    const jsm = await jetstreamManager(nc);
+    for await (const name of jsm.streams.names()) if (name.startsWith(`${prefix}_`)) await jsm.streams.delete(name);
+  } finally {
+    await nc.close();
+  }
+}
+
+async function dropSchemas(databaseUrl: string, schemas: string[]): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,71 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT, type ServiceEntry } from '../services';
+
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+/** One service running as its own process. */
+export interface ServiceProcess {
+  readonly name: string;
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** The last lines it wrote, for a failure message. */
+  tail(): string;
+  stop(): Promise<void>;
+}
+
+/** Runs a script with tsx to completion; throws with its output when it fails. */
+export function runScript(what: string, script: string, env: NodeJS.ProcessEnv): void {
+  const run = spawnSync(TSX, [script], { cwd: ROOT, env, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`${what} failed (${run.status ?? run.signal}):\n${run.stdout}${run.stderr}`);
+}
+
+/**
+ * Starts a service's `main.ts` with tsx. `onLine` receives every log line; the last 40 are kept
+ * for `tail()`.
+ */
+export function startServiceProcess(service: ServiceEntry, port: number, env: NodeJS.ProcessEnv, onLine?: (line: string) => void): ServiceProcess {
+  const child = spawn(TSX, [service.main], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const collect = (chunk: Buffer): void => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) {
+      lines.push(line);
+      if (lines.length > 40) lines.shift();
+      onLine?.(line);
+    }
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    name: service.name,
+    url: `http://127.0.0.1:${port}`,
+    child,
+    tail: () => lines.join('\n'),
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** Resolves when `GET /readyz` answers 200; rejects with the service's last lines after `timeoutMs`. */
+export async function waitReady(service: ServiceProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (service.child.exitCode !== null) throw new Error(`${service.name} exited with ${service.child.exitCode}:\n${service.tail()}`);
+    const ok = await fetch(`${service.url}/readyz`).then(
+      async (r) => {
+        await r.arrayBuffer();
+        return r.ok;
+      },
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${service.name} was not ready after ${timeoutMs} ms:\n${service.tail()}`);
+}
