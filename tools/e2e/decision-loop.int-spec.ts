@@ -1,0 +1,143 @@
+// The decision loop end to end: real profile, recommender and ml-serving processes, real Postgres
+// and JetStream. Nothing here imports a service; it talks to them as a client would.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
+import { ROOT } from '../services';
+import { launchSystem, type RunningSystem } from '../system/launch-system';
+import { call, connectTaskFeed, eventually, type TaskFeed } from './e2e-support';
+import { protoOnlyDecoder } from './proto-only-decoder';
+
+jest.setTimeout(240_000);
+
+const prefix = uniqueStreamPrefix('e2e');
+let system: RunningSystem;
+let feed: TaskFeed;
+
+beforeAll(async () => {
+  system = await launchSystem({
+    databaseUrl: testDatabaseUrl(),
+    natsUrl: testNatsUrl(),
+    streamPrefix: prefix,
+    schemaPrefix: prefix,
+    ports: 'free',
+    streamMaxBytes: '64MiB',
+    // Unanswered simulated tips are learned from as "no reaction" after 3 s instead of a day.
+    env: { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn', REWARD_WINDOW_MS: '3000', REWARD_SWEEP_INTERVAL_MS: '500' },
+  });
+  feed = await connectTaskFeed(testNatsUrl(), prefix);
+});
+
+afterAll(async () => {
+  await feed?.close();
+  await system?.stop();
+});
+
+interface Features {
+  features: { name: string; value: number | string }[];
+}
+const featureValue = (body: unknown, name: string) => (body as Features).features.find((f) => f.name === name)?.value;
+
+it('turns a task event into a tip, and its feedback into new features and a new model version', async () => {
+  const user = 'e2e-ada';
+  const token = await system.auth.tokenFor(user);
+  const admin = await system.auth.tokenFor('e2e-admin', ['admin']);
+  const recommender = system.url('recommender');
+  const pref = await call('PUT', `${system.url('profile')}/v1/profiles/${user}/preferences`, token, {
+    timezone: 'Europe/Berlin',
+    channels: ['in_app'],
+    tipCadence: 'daily',
+  });
+  expect(pref.status).toBe(200);
+  await feed.upsert({
+    taskId: 'task-e2e-1',
+    userId: user,
+    source: 'todoist',
+    externalId: 'td-1',
+    title: 'File the tax return',
+    priority: 4,
+    dueAt: timestampFromDate(new Date(Date.now() - 3_600_000)),
+    createdAt: timestampFromDate(new Date(Date.now() - 5 * 86_400_000)),
+  });
+
+  // The read model is fed asynchronously: recommend until the task is among the candidates.
+  const served = await eventually('a tip for the task', async () => {
+    const res = await call('POST', `${recommender}/v1/recommend`, token);
+    const body = res.body as { decisionId: string; tip: { taskId?: string }; policy: string; propensity: number } | undefined;
+    return res.status === 200 && body?.tip.taskId === 'task-e2e-1' ? body : undefined;
+  });
+  expect(served.policy).toBeTruthy();
+  expect(served.propensity).toBeGreaterThan(0);
+
+  // The served event on the stream reads with nothing but proto/ and a protobuf runtime.
+  const decode = protoOnlyDecoder();
+  const stored = await eventually('the served event', async () =>
+    feed.bus.jsm.streams.getMessage(`${prefix}_SIGNALS`, { last_by_subj: `${prefix}.signals.tip.served` }).then((m) => m ?? undefined, () => undefined),
+  );
+  expect(stored.header?.get('ce-type')).toBe('oo.signals.v1.TipServed');
+  const event = decode('oo.signals.v1.TipServed', stored.data) as Record<string, unknown>;
+  expect(event).toMatchObject({ decisionId: served.decisionId, userId: user, policy: served.policy });
+  expect((event['candidates'] as unknown[]).length).toBeGreaterThan(1);
+  expect((event['featureLayout'] as string[])).toContain('is_overdue');
+  expect((event['context'] as { timezone: string }).timezone).toBe('Europe/Berlin');
+
+  const modelBefore = await call('GET', `${system.url('ml-serving')}/v1/models/current`, admin);
+  expect(modelBefore.status).toBe(200);
+  const versionBefore = (modelBefore.body as { version: number }).version;
+  const profileUrl = `${system.url('profile')}/v1/profiles/${user}/features`;
+  expect(featureValue((await call('GET', profileUrl, token)).body, 'completion_rate_30d')).toBe(0);
+
+  const feedback = await call('POST', `${recommender}/v1/tips/${served.decisionId}/feedback`, token, { reaction: 'done' });
+  expect(feedback.status).toBe(202);
+
+  await eventually('the profile to see the done reaction', async () => {
+    const value = featureValue((await call('GET', profileUrl, token)).body, 'completion_rate_30d');
+    return value === 1 ? value : undefined;
+  });
+  await eventually('ml-serving to learn from the decision', async () => {
+    const model = (await call('GET', `${system.url('ml-serving')}/v1/models/current`, admin)).body as { version: number };
+    return model.version > versionBefore ? model : undefined;
+  });
+});
+
+it('gives a simulated population better tips over time, and offline evaluation reads the log', () => {
+  const env = { ...process.env, NATS_URL: testNatsUrl(), STREAM_PREFIX: prefix };
+  const tsx = join(ROOT, 'node_modules/.bin/tsx');
+  const simulate = spawnSync(
+    tsx,
+    [
+      'ml/pipelines/src/simulate/main.ts',
+      ...['--json', '--decisions', '1500', '--users', '30', '--window', '250', '--seed', '11', '--concurrency', '4'],
+      ...['--recommender', system.url('recommender'), '--profile', system.url('profile'), '--auth-key', system.keyFile],
+    ],
+    { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+  );
+  if (simulate.status !== 0) throw new Error(`simulate failed: ${simulate.stderr}`);
+  const report = JSON.parse(simulate.stdout) as SimulationReport;
+  const first = report.windows[0] as SimulationWindow;
+  const last = report.windows[report.windows.length - 1] as SimulationWindow;
+  process.stdout.write(`simulation: first ${first.expectedReward.toFixed(3)}, last ${last.expectedReward.toFixed(3)}, uniform ${last.uniformReward.toFixed(3)}, oracle ${last.oracleReward.toFixed(3)}\n`);
+  expect(last.fallbackShare).toBeLessThan(0.05);
+  expect(last.expectedReward).toBeGreaterThan(first.expectedReward + 0.05);
+  expect(last.expectedReward).toBeGreaterThan(last.uniformReward + 0.05);
+
+  const ope = spawnSync(tsx, ['ml/pipelines/src/ope/main.ts', '--from-stream', '--json', '--reward-window', '3s'], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (ope.status !== 0) throw new Error(`ope failed: ${ope.stderr}`);
+  expect(ope.stdout).toContain('"uniform"');
+});
+
+interface SimulationWindow {
+  expectedReward: number;
+  uniformReward: number;
+  oracleReward: number;
+  fallbackShare: number;
+}
+interface SimulationReport {
+  windows: SimulationWindow[];
+}

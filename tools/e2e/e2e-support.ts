@@ -1,0 +1,47 @@
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { subjects, TaskUpsertedSchema } from '@oo/contracts';
+import { connectJetStreamBus, createEventCodec, type JetStreamBus } from '@oo/events';
+
+/** Publishes task events the way the integrations service's outbox relay will. */
+export interface TaskFeed {
+  upsert(task: MessageInitShape<typeof TaskUpsertedSchema>): Promise<void>;
+  readonly bus: JetStreamBus;
+  close(): Promise<void>;
+}
+
+const integrationsEvents = createEventCodec(subjects, { source: 'integrations' });
+
+export async function connectTaskFeed(natsUrl: string, prefix: string): Promise<TaskFeed> {
+  const bus = await connectJetStreamBus({ servers: natsUrl, name: 'e2e-task-feed', prefix });
+  return {
+    bus,
+    upsert: async (task) => {
+      const message = create(TaskUpsertedSchema, { updatedAt: timestampFromDate(new Date()), ...task });
+      await bus.publish(integrationsEvents.encode('signals.task.upserted', message, { userId: message.userId }));
+    },
+    close: () => bus.drain(),
+  };
+}
+
+/** A JSON request with a bearer token; the body is parsed when there is one. */
+export async function call(method: string, url: string, token: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
+/** Polls until `check` returns something other than undefined; fails with `what` after `timeoutMs`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
