@@ -1,4 +1,4 @@
-// `npm run bench`: runs every benchmark script (`*.bench.ts` under apps/*/bench, libs/**/bench and
+// `npm run bench`: runs every benchmark script (`*.bench.ts` under apps/*/bench, libs/**/bench, tools/bench and
 // ml/*/bench) one after another with tsx, streaming its output; fails if any of them fails.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -36,7 +36,7 @@ function nestedBenchDirs(dir: string): string[] {
   });
 }
 
-const dirs = [...projectBenchDirs('apps'), ...nestedBenchDirs(join(ROOT, 'libs')), ...projectBenchDirs('ml')];
+const dirs = [...projectBenchDirs('apps'), ...nestedBenchDirs(join(ROOT, 'libs')), ...projectBenchDirs('ml'), join(ROOT, 'tools', 'bench')];
 const files = [...new Set(dirs.flatMap(benchFilesIn))].sort();
 if (files.length === 0) {
   console.log('bench: no *.bench.ts found');

@@ -1,0 +1,60 @@
+import type { Executor, Insertable } from '@oo/db';
+import type { DecisionsTable, RecommenderDatabase, StoredReaction } from '../../db/database';
+
+export type NewDecision = Insertable<DecisionsTable>;
+
+/** Appends a decision to the log; called in the transaction that enqueues its TipServed. */
+export async function insertDecision(db: Executor<RecommenderDatabase>, decision: NewDecision): Promise<void> {
+  await db.insertInto('decisions').values(decision).execute();
+}
+
+/** What feedback needs of a decision: only the owner finds it. */
+export async function findUsersDecision(
+  db: Executor<RecommenderDatabase>,
+  decisionId: string,
+  userId: string,
+): Promise<{ tipId: string; servedAt: Date } | undefined> {
+  const row = await db
+    .selectFrom('decisions')
+    .select(['tip_id', 'served_at'])
+    .where('decision_id', '=', decisionId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row && { tipId: row.tip_id, servedAt: row.served_at };
+}
+
+/** One served tip in a user's history, with the reaction when there was one. */
+export interface HistoryEntry {
+  decisionId: string;
+  tip: { id: string; kind: string; title: string; body: string; taskId?: string };
+  servedAt: string;
+  reaction: StoredReaction | null;
+  reactedAt: string | null;
+  dwellMs: number | null;
+}
+
+/**
+ * The user's most recent tips, newest first.
+ *
+ * @example
+ * const items = await recentTips(db, 'u1', 20);
+ */
+export async function recentTips(db: Executor<RecommenderDatabase>, userId: string, limit: number): Promise<HistoryEntry[]> {
+  const rows = await db
+    .selectFrom('decisions as d')
+    .leftJoin('tip_feedback as f', 'f.decision_id', 'd.decision_id')
+    .select(['d.decision_id', 'd.tip_id', 'd.tip_kind', 'd.tip_title', 'd.tip_body', 'd.task_id', 'd.served_at', 'f.reaction', 'f.reacted_at', 'f.dwell_ms'])
+    .where('d.user_id', '=', userId)
+    .orderBy('d.served_at', 'desc')
+    .orderBy('d.decision_id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    decisionId: r.decision_id,
+    tip: { id: r.tip_id, kind: r.tip_kind, title: r.tip_title, body: r.tip_body, ...(r.task_id ? { taskId: r.task_id } : {}) },
+    servedAt: r.served_at.toISOString(),
+    reaction: r.reaction,
+    reactedAt: r.reacted_at?.toISOString() ?? null,
+    dwellMs: r.dwell_ms === null ? null : Number(r.dwell_ms),
+  }));
+}

@@ -1,0 +1,11 @@
+import type { MigrationSet } from '@oo/db';
+import { eventsMigrations } from '@oo/events';
+import { createRewardJoin } from './2026_11_22_100000_create_reward_join';
+import { createModelState } from './2026_11_22_100100_create_model_state';
+
+/** Every migration of the ml schema, by name (names sort in run order): the outbox and inbox first. */
+export const mlServingMigrations: MigrationSet = {
+  ...eventsMigrations,
+  '2026_11_22_100000_create_reward_join': createRewardJoin,
+  '2026_11_22_100100_create_model_state': createModelState,
+};

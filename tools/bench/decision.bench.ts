@@ -1,0 +1,105 @@
+// The decision hot path under load: POST /v1/recommend at a fixed rate against the real
+// services (each its own process), with 20 candidates per user, and CPU per decision across
+// every process involved (services, Postgres, NATS). `npx tsx tools/bench/decision.bench.ts
+// [--rate 200] [--seconds 20] [--users 200]`; part of `npm run bench`.
+import { parseArgs } from 'node:util';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
+import { call, connectTaskFeed, eventually } from '../e2e/e2e-support';
+import { launchSystem } from '../system/launch-system';
+import { cpuByGroup } from './process-cpu';
+
+const { values: args } = parseArgs({
+  options: { rate: { type: 'string', default: '200' }, seconds: { type: 'string', default: '20' }, users: { type: 'string', default: '200' } },
+});
+const RATE = Number(args.rate);
+const SECONDS = Number(args.seconds);
+const USERS = Number(args.users);
+const TASKS_PER_USER = 17; // plus the advice that applies at the moment: about 20 candidates
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  const prefix = uniqueStreamPrefix('bench-decision');
+  console.log(`starting the services (prefix ${prefix}) …`);
+  const system = await launchSystem({
+    databaseUrl: testDatabaseUrl(),
+    natsUrl: testNatsUrl(),
+    streamPrefix: prefix,
+    schemaPrefix: prefix,
+    ports: 'free',
+    streamMaxBytes: '256MiB',
+    env: { LOG_LEVEL: 'warn' },
+  });
+  const feed = await connectTaskFeed(testNatsUrl(), prefix);
+  try {
+    const users = Array.from({ length: USERS }, (_, i) => `bench-user-${i}`);
+    const tokens = await Promise.all(users.map((u) => system.auth.tokenFor(u)));
+    const now = Date.now();
+    for (const [u, user] of users.entries()) {
+      for (let t = 0; t < TASKS_PER_USER; t++) {
+        await feed.upsert({
+          taskId: `${user}-task-${t}`,
+          userId: user,
+          source: ['todoist', 'google_tasks', 'caldav'][t % 3] as string,
+          externalId: `ext-${u}-${t}`,
+          title: `Task ${t} of ${user}`,
+          priority: 1 + (t % 4),
+          dueAt: t % 4 === 3 ? undefined : timestampFromDate(new Date(now + (t - 6) * 3_600_000 * 7)),
+          createdAt: timestampFromDate(new Date(now - (t + 1) * 86_400_000)),
+        });
+      }
+    }
+    const recommend = (i: number) => call('POST', `${system.url('recommender')}/v1/recommend`, tokens[i % USERS] as string);
+    await eventually('the last user to have task tips', async () => ((await recommend(USERS - 1)).status === 200 ? true : undefined), 60_000);
+    console.log(`seeded ${USERS} users × ${TASKS_PER_USER} tasks; warming up …`);
+    for (let i = 0; i < 400; i++) await recommend(i);
+
+    const pids = Object.fromEntries([...system.services].map(([name, s]) => [name, { pid: s.child.pid as number }]));
+    const groups = { ...pids, postgres: { name: 'postgres' }, nats: { name: 'nats-server' } };
+    const cpuBefore = cpuByGroup(groups);
+    const latencies: number[] = [];
+    const statuses = new Map<number, number>();
+    const total = RATE * SECONDS;
+    const started = performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      // Open loop: request i is due at i / RATE; latency counts from when it was due.
+      const due = started + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      inFlight.push(
+        recommend(i).then((res) => {
+          latencies.push(performance.now() - due);
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        }),
+      );
+    }
+    await Promise.all(inFlight);
+    const elapsed = (performance.now() - started) / 1000;
+    const cpuAfter = cpuByGroup(groups);
+    latencies.sort((a, b) => a - b);
+
+    console.log(`\nPOST /v1/recommend, ${total} requests at ${RATE}/s (achieved ${(total / elapsed).toFixed(0)}/s), ${USERS} users, ~20 candidates each`);
+    console.log(`  latency  p50 ${percentile(latencies, 50).toFixed(2)} ms   p90 ${percentile(latencies, 90).toFixed(2)} ms   p99 ${percentile(latencies, 99).toFixed(2)} ms   max ${latencies.at(-1)?.toFixed(2)} ms`);
+    console.log(`  statuses ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`);
+    let cpuTotal = 0;
+    const parts: string[] = [];
+    for (const name of Object.keys(groups)) {
+      const used = (cpuAfter[name] ?? 0) - (cpuBefore[name] ?? 0);
+      cpuTotal += used;
+      parts.push(`${name} ${(used / total).toFixed(3)}`);
+    }
+    console.log(`  CPU per decision ${(cpuTotal / total).toFixed(3)} ms (${parts.join(', ')}; ms, 10 ms tick resolution over the run)`);
+  } finally {
+    await feed.close();
+    await system.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
