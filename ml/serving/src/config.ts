@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseServiceSchema, durationMs, int, loadConfig, type Env } from '@oo/config';
+import { baseServiceShape, durationMs, exactlyOneJwksSource, int, loadConfig, type Env } from '@oo/config';
 import { policyCatalogJson } from './features/scoring/policy-catalog';
 
 const HOUR_MS = 3_600_000;
@@ -17,8 +17,10 @@ function decimal(defaultValue: number, options: { min?: number } = {}): z.ZodTyp
     .default(defaultValue);
 }
 
-/** The ml-serving configuration: the base keys plus scoring, reward and model-state keys. */
-export const mlServingConfigSchema = baseServiceSchema('ml-serving').extend({
+// Built from the base shape rather than `baseServiceSchema(...).extend`: zod will not override a
+// key (DB_SCHEMA) of a schema with refinements, so the JWKS rule is added back below.
+const mlServingShape = {
+  ...baseServiceShape('ml-serving'),
   // The architecture names the schema `ml`, not the project's `ml_serving`.
   DB_SCHEMA: z
     .string()
@@ -46,7 +48,10 @@ export const mlServingConfigSchema = baseServiceSchema('ml-serving').extend({
   MODEL_LAMBDA: decimal(1, { min: 1e-9 }),
   MODEL_USER_LAMBDA: decimal(8, { min: 1e-9 }),
   CONSUMER_CONCURRENCY: int({ min: 1, max: 256, default: 16 }),
-});
+};
+
+/** The ml-serving configuration: the base keys plus scoring, reward and model-state keys. */
+export const mlServingConfigSchema = z.object(mlServingShape).check(exactlyOneJwksSource);
 
 export type MlServingConfig = ReturnType<typeof loadMlServingConfig>;
 

@@ -3,7 +3,9 @@ export type MlServingErrorCode =
   | 'ML_UNKNOWN_POLICY'
   | 'ML_MODEL_NOT_READY'
   | 'ML_MODEL_STATE_GAP'
-  | 'ML_INVALID_SNAPSHOT';
+  | 'ML_INVALID_SNAPSHOT'
+  | 'ML_INVALID_OBSERVATION'
+  | 'ML_UNKNOWN_LAYOUT';
 
 const STATUS: Partial<Record<MlServingErrorCode, number>> = {
   ML_UNKNOWN_POLICY: 400,

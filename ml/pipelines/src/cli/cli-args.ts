@@ -22,7 +22,9 @@ export function parseFlags<O extends Options>(argv: readonly string[], options: 
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
   } catch (cause) {
-    throw new UsageError(cause instanceof Error ? cause.message : String(cause), { cause });
+    // Read the message structurally: node's errors come from another realm under jest's vm.
+    const message = typeof cause === 'object' && cause !== null && 'message' in cause ? String(cause.message) : String(cause);
+    throw new UsageError(message, { cause });
   }
 }
 

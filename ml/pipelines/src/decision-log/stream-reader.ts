@@ -1,8 +1,9 @@
-import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { subjects, type TipFeedback, type TipServed } from '@oo/contracts';
-import { createEventCodec, prefixStream, prefixSubject, type RawEvent } from '@oo/events';
+import { createEventCodec, prefixStream, prefixSubject } from '@oo/events';
 import { formatCount, silentProgress, type ProgressFn } from '../cli/progress';
+import { headersOf, replaySubject } from '../jetstream/replay-subject';
 import { joinDecisionLog, type DecisionLog } from './decision-log';
 
 export interface StreamSource {
@@ -51,27 +52,14 @@ export async function readDecisionLogFromStream(source: StreamSource, progress: 
     let undecodable = 0;
     const replay = async <T>(subject: 'signals.tip.served' | 'signals.tip.feedback'): Promise<T[]> => {
       const out: T[] = [];
-      const consumer = await js.consumers.get(stream, {
-        filter_subjects: prefixSubject(prefix, subject),
-        ...(source.since ? { opt_start_time: source.since.toISOString() } : { deliver_policy: DeliverPolicy.All }),
-      });
-      try {
-        let remaining = (await consumer.info(true)).num_pending;
-        if (remaining === 0) return out;
-        const messages = await consumer.consume({ max_messages: 1_000 });
-        for await (const m of messages) {
-          try {
-            out.push(codec.decode(subject, toRaw(m, subject)).message as T);
-          } catch {
-            undecodable++;
-          }
-          if (++read % PROGRESS_EVERY === 0) progress(`read ${formatCount(read)} events`);
-          if (--remaining <= 0 || m.info.pending === 0) break;
+      await replaySubject(js, stream, prefixSubject(prefix, subject), { time: source.since }, (m) => {
+        try {
+          out.push(codec.decode(subject, { subject, headers: headersOf(m), data: m.data }).message as T);
+        } catch {
+          undecodable++;
         }
-        await messages.close();
-      } finally {
-        await consumer.delete().catch(() => undefined);
-      }
+        if (++read % PROGRESS_EVERY === 0) progress(`read ${formatCount(read)} events`);
+      });
       return out;
     };
     const served = await replay<TipServed>('signals.tip.served');
@@ -81,12 +69,6 @@ export async function readDecisionLogFromStream(source: StreamSource, progress: 
   } finally {
     await nc.close();
   }
-}
-
-function toRaw(m: JsMsg, subject: string): RawEvent {
-  const headers: Record<string, string> = {};
-  for (const key of m.headers?.keys() ?? []) headers[key] = m.headers?.get(key) ?? '';
-  return { subject, headers, data: m.data };
 }
 
 function describe(err: unknown): string {

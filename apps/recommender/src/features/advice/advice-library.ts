@@ -33,7 +33,8 @@ const adviceLibrarySchema = z.strictObject({
     .array(adviceItemSchema)
     .min(1)
     .max(50)
-    .refine((items) => new Set(items.map((i) => i.id)).size === items.length, 'ids must be unique'),
+    // Runs even when single items failed, so one start-up attempt reports every problem.
+    .refine((items) => new Set(items.map((i) => i?.id)).size === items.length, { message: 'ids must be unique', when: (p) => Array.isArray(p.value) }),
 });
 
 export type AdviceItem = z.infer<typeof adviceItemSchema>;

@@ -51,7 +51,7 @@ export function toTipServed(record: DecisionRecord): SubjectMessage<'signals.tip
     context: {
       features: context.features.map((f) => ({
         name: f.name,
-        value: typeof f.value === 'number' ? { case: 'numberValue', value: f.value } : { case: 'textValue', value: f.value },
+        value: typeof f.value === 'number' ? { case: 'numberValue' as const, value: f.value } : { case: 'textValue' as const, value: f.value },
         status: STATUSES[f.status],
       })),
       timezone: context.timezone,

@@ -15,9 +15,11 @@ export interface JsonCall {
 // Status codes that say "not there right now" rather than "wrong answer".
 const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
 
+// By name, not instanceof: the abort's DOMException may come from another realm (jest's vm, for one).
 function thrownFailure(err: unknown): UpstreamFailure {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return 'timeout';
-  return err instanceof SyntaxError ? 'error' : 'unavailable';
+  const name = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
+  if (name === 'TimeoutError' || name === 'AbortError') return 'timeout';
+  return name === 'SyntaxError' ? 'error' : 'unavailable';
 }
 
 /**

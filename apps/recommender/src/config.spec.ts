@@ -1,0 +1,52 @@
+import { ConfigError } from '@oo/config';
+import { loadRecommenderConfig } from './config';
+
+const jwt = (claims: Record<string, unknown>) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+const base = {
+  DATABASE_URL: 'postgres://127.0.0.1/test',
+  NATS_URL: 'nats://127.0.0.1:4222',
+  AUTH_ISSUER: 'urn:oo:test',
+  AUTH_JWKS_URL: 'http://127.0.0.1/jwks',
+  SERVICE_TOKEN: jwt({ sub: 'recommender', token_use: 'service' }),
+};
+const problems = (env: Record<string, string>) => {
+  try {
+    loadRecommenderConfig(env);
+    return [];
+  } catch (err) {
+    return err instanceof ConfigError ? err.problems : [];
+  }
+};
+
+describe('recommender config', () => {
+  it('has the documented defaults', () => {
+    expect(loadRecommenderConfig(base)).toMatchObject({
+      PORT: 8084,
+      DB_SCHEMA: 'recommender',
+      PROFILE_URL: 'http://127.0.0.1:8082',
+      ML_SERVING_URL: 'http://127.0.0.1:8086',
+      PROFILE_TIMEOUT_MS: 80,
+      ML_TIMEOUT_MS: 60,
+      LIVE_POLICY: 'linucb',
+      SHADOW_POLICIES: ['thompson', 'epsilon-greedy', 'uniform'],
+      MAX_TASK_CANDIDATES: 40,
+      LOCAL_POLICY_EPSILON: 0.2,
+    });
+  });
+
+  it('turns shadows off with none', () => {
+    expect(loadRecommenderConfig({ ...base, SHADOW_POLICIES: 'none' }).SHADOW_POLICIES).toEqual([]);
+  });
+
+  it('refuses a token that is not a recommender service token, and names every bad key', () => {
+    const found = problems({ ...base, SERVICE_TOKEN: jwt({ sub: 'ana' }), LOCAL_POLICY_EPSILON: '1.5', ML_TIMEOUT_MS: 'soon' });
+    expect(found.map((p) => p.key).sort()).toEqual(['LOCAL_POLICY_EPSILON', 'ML_TIMEOUT_MS', 'SERVICE_TOKEN']);
+    expect(problems({ ...base, SERVICE_TOKEN: 'not-a-jwt' }).map((p) => p.key)).toEqual(['SERVICE_TOKEN']);
+    const { SERVICE_TOKEN: _missing, ...withoutToken } = base;
+    expect(problems(withoutToken)).toEqual([{ key: 'SERVICE_TOKEN', reason: 'is required but not set' }]);
+  });
+
+  it('refuses the live policy among the shadows', () => {
+    expect(problems({ ...base, SHADOW_POLICIES: 'thompson,linucb' }).map((p) => p.key)).toEqual(['SHADOW_POLICIES']);
+  });
+});

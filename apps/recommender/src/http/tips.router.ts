@@ -1,0 +1,29 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { notFound, principal, requestContext, validate } from '@oo/http';
+import type { Kysely } from '@oo/db';
+import type { RecommenderDatabase } from '../db/database';
+import { UUID_PATTERN } from '../features/decisions/decision-id';
+import { recentTips } from '../features/decisions/decisions.repository';
+import { REACTIONS, recordFeedback, type FeedbackDeps } from '../features/feedback/feedback.service';
+
+const feedbackBody = z.strictObject({ reaction: z.enum(REACTIONS) });
+const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+
+/** Feedback on a served tip, and the caller's recent tips. */
+export function tipsRouter(db: Kysely<RecommenderDatabase>, deps: FeedbackDeps): Router {
+  const router = Router();
+  router.post('/v1/tips/:decisionId/feedback', async (req, res) => {
+    const decisionId = req.params['decisionId'] ?? '';
+    // Not a UUID cannot name a decision: the same answer as an unknown one, not a validation error.
+    if (!UUID_PATTERN.test(decisionId)) throw notFound(`no tip ${decisionId} was served to you`, { code: 'RECOMMENDER_TIP_NOT_FOUND' });
+    const { reaction } = validate(feedbackBody, req.body ?? {}, 'body');
+    const { created, feedback } = await recordFeedback(deps, principal(res).userId, decisionId.toLowerCase(), reaction, requestContext(res).traceparent);
+    res.status(created ? 202 : 200).json(feedback);
+  });
+  router.get('/v1/tips/history', async (req, res) => {
+    const { limit } = validate(historyQuery, req.query, 'query');
+    res.json({ items: await recentTips(db, principal(res).userId, limit) });
+  });
+  return router;
+}

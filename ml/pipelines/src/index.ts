@@ -1,0 +1,45 @@
+// Public API of @oo/ml-pipelines: the off-policy evaluation and the simulation as functions, so
+// tests and notebooks-in-TypeScript can run them in-process; `npm run ope` / `npm run simulate`
+// are thin command lines over the same calls.
+export { UsageError, parseDuration, parseRewards, parseSince } from './cli/cli-args';
+export { joinDecisionLog, servedSince, type DecisionLog, type LoggedTip } from './decision-log/decision-log';
+export {
+  DecisionLogFileError,
+  formatDecisionLine,
+  parseDecisionLine,
+  readDecisionLogFile,
+  writeDecisionLogFile,
+} from './decision-log/decision-log-jsonl';
+export { settleDecisions, type SettledDecision, type Settlement, type SettleOptions } from './decision-log/reward-join';
+export { readDecisionLogFromStream, StreamReadError, type StreamSource } from './decision-log/stream-reader';
+export { contextInput, evaluateDecisions, isUsable, modelVectors, type PolicyRole, type PolicyRow } from './ope/policy-evaluation';
+export { formatOpeReport } from './ope/ope-report';
+export { parseOpeArgs, type OpeArgs } from './ope/ope-args';
+export {
+  DEFAULT_REWARD_WINDOW_MS,
+  evaluateDecisionLog,
+  loadDecisionLog,
+  runExport,
+  runOpe,
+  type DecisionSource,
+  type OpeOptions,
+  type OpeReport,
+} from './ope/run-ope';
+export { createTokenSigner, readDevAuthKey, DevAuthKeyError, type DevAuthKey } from './simulate/dev-auth-key';
+export { CATEGORIES, createHiddenWorld, DEFAULT_SHARES, type Category, type HiddenWorld, type WorldCandidate, type WorldMoment } from './simulate/hidden-world';
+export { learningCurve, summarize, type DecisionRecord, type WindowStats } from './simulate/learning-curve';
+export { runSimulation, type SimulationDeps, type SimulationOptions, type SimulationReport } from './simulate/run-simulation';
+export { createServiceClient, ServiceCallError, type Recommendation, type ServiceClient } from './simulate/service-client';
+export {
+  adviceApplies,
+  adviceCandidate,
+  createPopulation,
+  SIM_TIMEZONES,
+  taskCandidate,
+  type AdviceItem,
+  type SimTask,
+  type SimUser,
+} from './simulate/sim-population';
+export { parseSimulateArgs, type SimulateArgs } from './simulate/simulate-args';
+export { formatSimulationReport } from './simulate/simulation-report';
+export { connectRecommenderSync, type RecommenderSync, type RecommenderSyncOptions, type SyncState } from './simulate/recommender-sync';

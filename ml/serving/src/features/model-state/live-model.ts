@@ -1,0 +1,199 @@
+import { modelVersion, type BanditModel, type FeatureLayout, type ModelConfig } from '@oo/bandit';
+import type { Kysely } from '@oo/db';
+import type { Logger } from '@oo/logger';
+import type { MlDatabase } from '../../db/database';
+import { MlServingError } from '../../errors';
+import type { MlMetrics } from '../../metrics';
+import { checkpointModel } from './checkpointer';
+import { loadModel } from './model-loader';
+import { observationsAfter } from './model-state.repository';
+import { ObservationApplier } from './observation-applier';
+import { listenForObservations, type ObservationListener } from './observation-listener';
+
+export interface LiveModelOptions {
+  db: Kysely<MlDatabase>;
+  layout: FeatureLayout;
+  log: Logger;
+  metrics: MlMetrics;
+  clock: () => Date;
+  databaseUrl: string;
+  schema: string;
+  freshConfig: Partial<ModelConfig>;
+  pollIntervalMs: number;
+  checkpointEvery: number;
+  snapshotRetention: number;
+}
+
+/** What `GET /v1/models/current` reports. */
+export interface ModelStatus {
+  layoutVersion: string;
+  version: string;
+  observations: number;
+  users: number;
+  layout: readonly string[];
+  updatedAt: string;
+}
+
+const BATCH = 500;
+const RETRY_MS = [500, 1_000, 2_000, 5_000, 10_000];
+
+/**
+ * The model this instance serves: loaded from the newest usable snapshot, then kept current by
+ * applying the shared observation log in seq order (woken by NOTIFY at each commit, with a poll
+ * as a fallback). Every instance applying the same log holds the same state at the same version.
+ */
+export class LiveModel {
+  private model: BanditModel | undefined;
+  private reloadReason: string | undefined = 'start';
+  private caughtUp = false;
+  private lastCheckpoint = 0;
+  private forceCheckpoint = false;
+  private updatedAt = new Date(0);
+  private readonly applier: ObservationApplier;
+  private listener: ObservationListener | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private rerun = false;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private resolveLoaded!: () => void;
+  /** Resolves once the model is loaded and caught up with the log for the first time. */
+  readonly loaded = new Promise<void>((resolve) => (this.resolveLoaded = resolve));
+
+  constructor(private readonly options: LiveModelOptions) {
+    this.applier = new ObservationApplier(options.db, (row, err) =>
+      options.log.error({ err, seq: row.seq, decisionId: row.decision_id }, 'observation cannot be learned; every instance skips it'),
+    );
+  }
+
+  /** Starts loading (retrying while the database is unavailable) and following the log. */
+  start(): void {
+    const { databaseUrl, schema, log, pollIntervalMs } = this.options;
+    this.listener = listenForObservations(databaseUrl, schema, () => void this.catchUp(), log);
+    this.pollTimer = setInterval(() => void this.catchUp(), pollIntervalMs);
+    this.pollTimer.unref();
+    void this.catchUp();
+  }
+
+  /** True once the model is loaded and has caught up with the log; stays true across reloads. */
+  isReady(): boolean {
+    return this.caughtUp;
+  }
+
+  /** The model to score with, or undefined until loaded; the reference changes only on reload. */
+  current(): BanditModel | undefined {
+    return this.model;
+  }
+
+  status(): ModelStatus | undefined {
+    const model = this.model;
+    if (model === undefined) return undefined;
+    return {
+      layoutVersion: model.layout.version,
+      version: modelVersion(model),
+      observations: model.version,
+      users: model.users.size,
+      layout: model.layout.names,
+      updatedAt: this.updatedAt.toISOString(),
+    };
+  }
+
+  /** Applies every committed observation not yet applied; calls while one runs coalesce into one more run. */
+  catchUp(): Promise<void> {
+    if (this.running) {
+      this.rerun = true;
+      return this.running;
+    }
+    this.running = this.run().finally(() => {
+      this.running = undefined;
+      if (this.rerun && !this.stopped) {
+        this.rerun = false;
+        void this.catchUp();
+      }
+    });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.pollTimer);
+    this.wake?.();
+    await this.listener?.close();
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    for (let failures = 0; !this.stopped; failures++) {
+      try {
+        if (this.reloadReason !== undefined) await this.load(this.reloadReason);
+        await this.follow();
+        this.caughtUp = true;
+        this.resolveLoaded();
+        return;
+      } catch (err) {
+        const gap = err instanceof MlServingError && err.code === 'ML_MODEL_STATE_GAP';
+        this.options.log.error({ err }, gap ? 'the observation log moved past this model; reloading' : 'model update failed; retrying');
+        if (gap) this.reloadReason = 'gap';
+        await this.pause(RETRY_MS[Math.min(failures, RETRY_MS.length - 1)] ?? 1_000);
+      }
+    }
+  }
+
+  // A reload builds the new model aside and swaps it in: scoring goes on with the old one meanwhile.
+  private async load(reason: string): Promise<void> {
+    const { db, layout, log, metrics, freshConfig } = this.options;
+    const loaded = await loadModel(db, layout, freshConfig);
+    if (loaded.source === 'migrated') {
+      const { kept, added, removed, fromVersion } = loaded.report;
+      log.warn({ fromLayout: fromVersion, toLayout: layout.version, kept: kept.length, added, removed }, 'migrated the model onto the current layout');
+      this.forceCheckpoint = true;
+    }
+    this.lastCheckpoint = loaded.source === 'snapshot' ? loaded.model.version : 0;
+    metrics.modelReloads.inc({ reason: `${reason}:${loaded.source}` });
+    this.model = loaded.model;
+    this.reloadReason = undefined;
+    this.touch(loaded.model);
+    log.info({ version: modelVersion(loaded.model), source: loaded.source }, 'model loaded');
+  }
+
+  private async follow(): Promise<void> {
+    const model = this.model;
+    if (model === undefined) return;
+    for (;;) {
+      const rows = await observationsAfter(this.options.db, model.version, BATCH);
+      if (rows.length === 0) break;
+      await this.applier.apply(model, rows, (row) => {
+        if (row.kind === 'forget') this.forceCheckpoint = true;
+        if (row.outcome !== null) this.options.metrics.decisionsLearned.inc({ outcome: row.outcome });
+      });
+      this.touch(model);
+    }
+    if (this.forceCheckpoint || model.version - this.lastCheckpoint >= this.options.checkpointEvery) await this.checkpoint(model);
+  }
+
+  private async checkpoint(model: BanditModel): Promise<void> {
+    const { db, schema, checkpointEvery, snapshotRetention, clock, log } = this.options;
+    const result = await checkpointModel(db, model, { schema, every: checkpointEvery, keep: snapshotRetention, force: this.forceCheckpoint, now: clock() });
+    // Busy: another instance is writing one; the next run looks again.
+    if (result.outcome === 'busy') return;
+    if (result.outcome === 'written') log.info({ version: modelVersion(model) }, 'model checkpoint written');
+    this.lastCheckpoint = result.newest;
+    this.forceCheckpoint = false;
+  }
+
+  private touch(model: BanditModel): void {
+    this.updatedAt = this.options.clock();
+    this.options.metrics.modelObservations.set(model.version);
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

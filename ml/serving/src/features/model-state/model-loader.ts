@@ -1,0 +1,62 @@
+import {
+  createModel,
+  fromSnapshot,
+  migrateModel,
+  type BanditModel,
+  type FeatureLayout,
+  type MigrationReport,
+  type ModelConfig,
+} from '@oo/bandit';
+import type { Executor } from '@oo/db';
+import type { MlDatabase } from '../../db/database';
+import { MlServingError } from '../../errors';
+import { lastSeq, newestSnapshot, registerLayout, tailIsComplete, type SnapshotRow } from './model-state.repository';
+import { decodeSnapshot } from './snapshot-codec';
+
+/** Where a loaded model came from; a migrated one should be checkpointed under its new layout. */
+export type LoadedModel =
+  | { source: 'snapshot'; model: BanditModel }
+  | { source: 'migrated'; model: BanditModel; report: MigrationReport }
+  | { source: 'fresh'; model: BanditModel };
+
+function modelFrom(row: SnapshotRow): BanditModel {
+  const model = fromSnapshot(decodeSnapshot(row.snapshot));
+  // The row's version is the seq of the last observation the snapshot holds; it is the truth.
+  model.version = Number(row.version);
+  return model;
+}
+
+/**
+ * Loads the model to serve under `layout`, at some version V; the caller replays the log after V.
+ *
+ * 1. The newest snapshot of this layout, if the log after it is still complete: exact, and it
+ *    keeps what this layout learned on dimensions other layouts do not have.
+ * 2. Otherwise the newest snapshot of any layout, moved onto this one with `migrateModel`
+ *    (kept dimensions keep their statistics, new ones start at the prior). The version stays the
+ *    snapshot's seq, so the model still names the log position it holds.
+ * 3. No snapshot at all: a fresh model at version 0, if the log starts at 1.
+ *
+ * @example
+ * const loaded = await loadModel(db, featurizer.builder.layout, { lambda: 1 });
+ */
+export async function loadModel(db: Executor<MlDatabase>, layout: FeatureLayout, fresh: Partial<ModelConfig>): Promise<LoadedModel> {
+  await registerLayout(db, layout);
+  const own = await newestSnapshot(db, layout.version);
+  if (own !== undefined && (await tailIsComplete(db, Number(own.version)))) {
+    return { source: 'snapshot', model: modelFrom(own) };
+  }
+  const newest = await newestSnapshot(db);
+  if (newest !== undefined) {
+    if (!(await tailIsComplete(db, Number(newest.version)))) {
+      throw new MlServingError('ML_MODEL_STATE_GAP', `observations after snapshot ${newest.layout_version}/${newest.version} were pruned`);
+    }
+    const stored = modelFrom(newest);
+    const { model, report } = migrateModel(stored, layout);
+    model.version = stored.version;
+    return { source: 'migrated', model, report };
+  }
+  if ((await lastSeq(db)) > 0 && !(await tailIsComplete(db, 0))) {
+    throw new MlServingError('ML_MODEL_STATE_GAP', 'there is no snapshot and the observation log no longer starts at 1');
+  }
+  return { source: 'fresh', model: createModel(layout, fresh) };
+}

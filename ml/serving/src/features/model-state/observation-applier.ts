@@ -1,0 +1,81 @@
+import { alignVector, BanditError, createLayout, forgetUser, updateModel, type BanditModel, type FeatureLayout } from '@oo/bandit';
+import type { Executor } from '@oo/db';
+import type { MlDatabase } from '../../db/database';
+import { MlServingError } from '../../errors';
+import { layoutNames, type ObservationRow } from './model-state.repository';
+import { decodeVector } from './vector-codec';
+
+/**
+ * Applies observations from the log to a model, strictly in seq order, so that every instance
+ * that applies the same log reaches the same state: `model.version` is always the seq of the last
+ * observation applied.
+ */
+export class ObservationApplier {
+  private readonly layouts = new Map<string, FeatureLayout>();
+
+  /** `onInvalid` hears of an observation the model rejects; it is skipped, the same way everywhere. */
+  constructor(
+    private readonly db: Executor<MlDatabase>,
+    private readonly onInvalid: (row: ObservationRow, err: unknown) => void = () => undefined,
+  ) {}
+
+  /**
+   * Learns `rows` (ascending seq). Throws `ML_MODEL_STATE_GAP` when the next row is not the
+   * model's version + 1 — the log was pruned past this model — so the caller reloads.
+   * Resolves the layouts first, then applies synchronously: a score never sees half a batch.
+   */
+  async apply(model: BanditModel, rows: readonly ObservationRow[], onApplied?: (row: ObservationRow) => void): Promise<void> {
+    for (const row of rows) {
+      if (row.layout_version !== null && row.layout_version !== model.layout.version) await this.layout(row.layout_version);
+    }
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      if (seq <= model.version) continue;
+      if (seq !== model.version + 1) {
+        throw new MlServingError('ML_MODEL_STATE_GAP', `the model is at ${model.version} but the next stored observation is ${seq}`);
+      }
+      if (row.kind === 'forget') {
+        if (row.user_id !== null) forgetUser(model, row.user_id);
+      } else {
+        this.learn(model, row);
+      }
+      // forgetUser does not count a user it never knew; the log's seq is the version either way.
+      model.version = seq;
+      onApplied?.(row);
+    }
+  }
+
+  // What the model rejects (a non-finite value, a wrong length) depends only on the row, so every
+  // instance skips the same rows and they all stay in step.
+  private learn(model: BanditModel, row: ObservationRow): void {
+    try {
+      updateModel(model, { userId: row.user_id ?? undefined, features: this.vectorFor(model, row), reward: row.reward ?? Number.NaN });
+    } catch (err) {
+      if (!(err instanceof BanditError || (err instanceof MlServingError && err.code === 'ML_INVALID_OBSERVATION') || err instanceof RangeError)) throw err;
+      this.onInvalid(row, err);
+    }
+  }
+
+  // A vector settled by an instance on another layout (a rolling deploy) is re-expressed by name:
+  // shared dimensions keep their value, new ones read 0 — the same convention as migrateModel.
+  private vectorFor(model: BanditModel, row: ObservationRow): Float64Array {
+    if (row.features === null || row.layout_version === null) {
+      throw new MlServingError('ML_INVALID_OBSERVATION', `observation ${row.seq} has no features`);
+    }
+    const x = decodeVector(row.features);
+    if (row.layout_version === model.layout.version) return x;
+    const from = this.layouts.get(row.layout_version);
+    if (from === undefined) throw new MlServingError('ML_UNKNOWN_LAYOUT', `layout ${row.layout_version} is not registered`);
+    return alignVector(from, model.layout, x);
+  }
+
+  private async layout(version: string): Promise<FeatureLayout> {
+    const known = this.layouts.get(version);
+    if (known) return known;
+    const names = await layoutNames(this.db, version);
+    if (names === undefined) throw new MlServingError('ML_UNKNOWN_LAYOUT', `layout ${version} is not registered`);
+    const layout = createLayout(names);
+    this.layouts.set(version, layout);
+    return layout;
+  }
+}

@@ -1,0 +1,28 @@
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { DeletionReceiptSchema } from '@oo/contracts';
+import type { Transaction } from '@oo/db';
+import { enqueueEvent, eraseUserEventState } from '@oo/events';
+import type { MlDatabase } from '../../db/database';
+import { mlServingEvents } from '../../events/outbox';
+import { appendObservations } from '../model-state/model-state.repository';
+
+/**
+ * Erases a user in one transaction: their open and settled decisions go, their past observations
+ * lose the user id (the global statistics keep what was learned, as the bandit cannot subtract
+ * it), a `forget` entry in the log makes every instance drop the user's personal part at the
+ * same version, and a receipt is queued for auth. The next checkpoint then supersedes every
+ * older snapshot, which still holds the user's part.
+ *
+ * @example
+ * await eraseUser(trx, 'u1', 'req-7', new Date());
+ */
+export async function eraseUser(trx: Transaction<MlDatabase>, userId: string, requestId: string, now: Date): Promise<void> {
+  await trx.deleteFrom('decisions').where('user_id', '=', userId).execute();
+  await trx.updateTable('learned_observations').set({ user_id: null }).where('user_id', '=', userId).where('kind', '=', 'reward').execute();
+  await eraseUserEventState(trx, userId);
+  const receipt = create(DeletionReceiptSchema, { userId, requestId, service: 'ml-serving', completedAt: timestampFromDate(now) });
+  await enqueueEvent(trx, mlServingEvents, 'users.deletion.receipt', receipt, { userId });
+  // Last: the counter's row lock is held until commit.
+  await appendObservations(trx, [{ kind: 'forget', user_id: userId }], now);
+}
