@@ -47,7 +47,7 @@ it('turns a task event into a tip, and its feedback into new features and a new 
   const pref = await call('PUT', `${system.url('profile')}/v1/profiles/${user}/preferences`, token, {
     timezone: 'Europe/Berlin',
     channels: ['in_app'],
-    tipCadence: 'daily',
+    tipCadence: 'normal',
   });
   expect(pref.status).toBe(200);
   await feed.upsert({
@@ -84,7 +84,7 @@ it('turns a task event into a tip, and its feedback into new features and a new 
 
   const modelBefore = await call('GET', `${system.url('ml-serving')}/v1/models/current`, admin);
   expect(modelBefore.status).toBe(200);
-  const versionBefore = (modelBefore.body as { version: number }).version;
+  const before = modelBefore.body as { version: string; observations: number };
   const profileUrl = `${system.url('profile')}/v1/profiles/${user}/features`;
   expect(featureValue((await call('GET', profileUrl, token)).body, 'completion_rate_30d')).toBe(0);
 
@@ -93,11 +93,12 @@ it('turns a task event into a tip, and its feedback into new features and a new 
 
   await eventually('the profile to see the done reaction', async () => {
     const value = featureValue((await call('GET', profileUrl, token)).body, 'completion_rate_30d');
-    return value === 1 ? value : undefined;
+    // Earlier recommends (before the task arrived) served tips too: the rate is done / served.
+    return typeof value === 'number' && value > 0 ? value : undefined;
   });
   await eventually('ml-serving to learn from the decision', async () => {
-    const model = (await call('GET', `${system.url('ml-serving')}/v1/models/current`, admin)).body as { version: number };
-    return model.version > versionBefore ? model : undefined;
+    const model = (await call('GET', `${system.url('ml-serving')}/v1/models/current`, admin)).body as { version: string; observations: number };
+    return model.observations > before.observations && model.version !== before.version ? model : undefined;
   });
 });
 

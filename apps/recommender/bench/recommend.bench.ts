@@ -15,6 +15,7 @@ const TASKS_PER_USER = 20;
 const WARMUP = 500;
 const REQUESTS = 3_000;
 const CONCURRENCY = 4;
+const SEQUENTIAL = 1_000;
 const HOUR_MS = 3_600_000;
 
 interface Row {
@@ -66,8 +67,8 @@ function poster(baseUrl: string, agent: http.Agent) {
     });
 }
 
-/** Runs `count` requests, `CONCURRENCY` at a time; returns latencies and process CPU per request. */
-async function closedLoop(label: string, count: number, send: (i: number) => Promise<number>, ok: number[]): Promise<Row> {
+/** Runs `count` requests, `concurrency` at a time; returns latencies and process CPU per request. */
+async function closedLoop(label: string, count: number, send: (i: number) => Promise<number>, ok: number[], concurrency = CONCURRENCY): Promise<Row> {
   const samples: number[] = [];
   let errors = 0;
   let next = 0;
@@ -81,7 +82,7 @@ async function closedLoop(label: string, count: number, send: (i: number) => Pro
       else errors += 1;
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   const used = process.cpuUsage(cpu);
   return { label, samples, errors, cpuMsPerRequest: (used.user + used.system) / 1000 / count };
 }
@@ -102,7 +103,9 @@ async function main(): Promise<void> {
       h.ml.mode = 'ok';
       return row;
     };
-    const rows = [await decide('ok', 'recommend, ml-serving answers'), await decide('down', 'recommend, ml-serving down (local policy)')];
+    const rows = [await decide('ok', 'recommend, ml-serving answers')];
+    rows.push(await closedLoop('recommend, one at a time', SEQUENTIAL, recommend, [200], 1));
+    rows.push(await decide('down', 'recommend, ml-serving down (local policy)'));
 
     const decisions = await h.db.selectFrom('decisions').select(['decision_id', 'user_id']).limit(REQUESTS).execute();
     const tokenOf = new Map(tokens.map((t, u) => [`u${u}`, t]));
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
       ),
     );
 
-    console.log(`recommender bench: ${USERS} users × ${TASKS_PER_USER} open tasks, ${CONCURRENCY} requests in flight, ${cpus().length} cores, load ${loadavg()[0]?.toFixed(2)}`);
+    console.log(`recommender bench: ${USERS} users × ${TASKS_PER_USER} open tasks, ${CONCURRENCY} requests in flight unless one at a time, ${cpus().length} cores, load ${loadavg()[0]?.toFixed(2)}`);
     console.log(`${'measure'.padEnd(44)} ${'n'.padStart(6)} ${'errors'.padStart(7)} ${['p50', 'p90', 'p99', 'max'].map((c) => c.padStart(7)).join(' ')}  cpu/req   (ms)`);
     for (const row of rows) {
       const s = [...row.samples].sort((a, b) => a - b);

@@ -100,7 +100,13 @@ export async function startRecommenderService(
       { name: 'close http', run: () => closeServer(server) },
       { name: 'stop consumers', run: () => Promise.all(consumers.map((c) => c.stop())) },
       { name: 'stop outbox relay', run: () => relay.stop() },
-      { name: 'stop registry refresh', run: () => profile.stop() },
+      {
+        name: 'close upstream connections',
+        run: () => {
+          profile.stop();
+          scorer.close();
+        },
+      },
       { name: 'drain bus', run: () => bus.drain() },
       { name: 'close database', run: () => db.destroy() },
     ],

@@ -108,7 +108,10 @@ describe('candidates fed by the bus', () => {
 
   it("erases everything about a user on request and answers with this service's receipt", async () => {
     await upsert('zed', 't-z', { updatedAt: at(-1) });
+    published.preferences += 1;
+    await h.publish('profile.preferences.updated', create(PreferencesUpdatedSchema, { userId: 'zed', timezone: 'Europe/Paris', updatedAt: timestampFromDate(at(-1)) }), 'zed');
     await settle();
+    expect(await h.db.selectFrom('user_timezones').select('timezone').where('user_id', '=', 'zed').execute()).toEqual([{ timezone: 'Europe/Paris' }]);
     const decisionId = (await h.call('POST', '/v1/recommend', 'zed')).body['decisionId'] as string;
     expect((await h.call('POST', `/v1/tips/${decisionId}/feedback`, 'zed', { reaction: 'done' })).status).toBe(202);
     await h.publish('users.deletion.requested', create(DeletionRequestedSchema, { userId: 'zed', requestId: 'del-1', requestedAt: timestampFromDate(now) }), 'zed');

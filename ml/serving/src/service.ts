@@ -9,6 +9,7 @@ import type { MlServingConfig } from './config';
 import type { MlDatabase } from './db/database';
 import { startSubscriptions } from './events/subscriptions';
 import { LiveModel } from './features/model-state/live-model';
+import { registerLayout } from './features/model-state/model-state.repository';
 import { RewardJoin, type Clock } from './features/reward-join/reward-join.service';
 import { rewardRulesFrom } from './features/reward-join/reward-rules';
 import { startRewardSweeper, type RewardSweeper } from './features/reward-join/reward-sweeper';
@@ -54,6 +55,8 @@ export async function startMlServingService(config: MlServingConfig, log: Logger
     checkpointEvery: config.CHECKPOINT_EVERY,
     snapshotRetention: config.SNAPSHOT_RETENTION,
   });
+  // Before any settlement: instances still on another layout read this one's vectors by name.
+  await registerLayout(db, featurizer.builder.layout);
   live.start();
   const bus = await connectJetStreamBus({ servers: config.NATS_URL, name: 'ml-serving', prefix: config.STREAM_PREFIX, log, metrics: eventsMetrics });
   const join = new RewardJoin({ featurizer, rules: rewardRulesFrom(config), log, metrics, clock });

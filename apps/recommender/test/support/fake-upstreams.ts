@@ -108,11 +108,12 @@ export async function startFakeProfile(expectedToken: () => string): Promise<Fak
  */
 export async function startFakeMlServing(expectedToken: () => string): Promise<FakeMlServing> {
   const state: FakeMlServing = { url: '', mode: 'ok', authorizations: [], requests: [], stop: async () => undefined };
-  const parse = (body: string) => scoreRequestSchema.safeParse(JSON.parse(body));
-  const handle = (req: IncomingMessage, body: string, res: ServerResponse) => {
+  const parsedOf = new WeakMap<IncomingMessage, ReturnType<typeof scoreRequestSchema.safeParse>>();
+  const handle = (req: IncomingMessage, _body: string, res: ServerResponse) => {
     if (req.method !== 'POST' || req.url !== '/v1/score') return send(res, 404, { code: 'ROUTE_NOT_FOUND' });
     if (req.headers.authorization !== `Bearer ${expectedToken()}`) return send(res, 401, { code: 'AUTH_INVALID_TOKEN' });
-    const parsed = parse(body);
+    const parsed = parsedOf.get(req);
+    if (!parsed) return send(res, 400, { code: 'MALFORMED_JSON' });
     if (!parsed.success) return send(res, 400, { code: 'VALIDATION_FAILED', errors: parsed.error.issues });
     const n = parsed.data.candidates.length;
     const response: ScoreResponse = {
@@ -125,8 +126,14 @@ export async function startFakeMlServing(expectedToken: () => string): Promise<F
     };
     send(res, 200, response);
   };
-  const { server, url } = await serve(state, handle, (_req, body) => {
-    const parsed = parse(body);
+  const { server, url } = await serve(state, handle, (req, body) => {
+    let parsed;
+    try {
+      parsed = scoreRequestSchema.safeParse(JSON.parse(body));
+    } catch {
+      return;
+    }
+    parsedOf.set(req, parsed);
     if (parsed.success) state.requests.push(parsed.data);
   });
   return Object.assign(state, { url, stop: close(server) });

@@ -64,6 +64,7 @@ export async function startMlHarness(options: HarnessOptions): Promise<MlHarness
   await migrateToLatest(db, { schema: target.schema, migrations: mlServingMigrations });
   await options.beforeStart?.(db);
 
+  const started: MlInstance[] = [];
   const startInstance = async (instance: { clock?: Clock; env?: Record<string, string> } = {}): Promise<MlInstance> => {
     const config = loadMlServingConfig({
       PORT: '0',
@@ -81,18 +82,20 @@ export async function startMlHarness(options: HarnessOptions): Promise<MlHarness
     });
     const log = createLogger({ service: 'ml-serving', level: config.LOG_LEVEL });
     const service = await startMlServingService(config, log, instance.clock ?? options.clock);
-    await service.live.loaded;
-    return {
+    const running: MlInstance = {
       baseUrl: `http://127.0.0.1:${serverPort(service.server)}`,
       service,
       stop: async () => {
         for (const step of service.shutdownSteps) await (typeof step === 'function' ? step() : step.run());
       },
     };
+    // Registered before waiting, so a model that never loads still gets stopped.
+    started.push(running);
+    await service.live.loaded;
+    return running;
   };
 
   const first = await startInstance();
-  const others: MlInstance[] = [];
   const sign = (sub: string, claims: Record<string, unknown>) =>
     new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'test' }).setSubject(sub).setIssuer(ISSUER).setAudience('oo').setExpirationTime('10m').sign(privateKey);
 
@@ -106,14 +109,9 @@ export async function startMlHarness(options: HarnessOptions): Promise<MlHarness
       const event = recommenderEvents.encode(subject, message, { userId, ...(publishOptions.id ? { id: publishOptions.id } : {}) });
       await bus.publish(publishOptions.msgId ? { ...event, msgId: publishOptions.msgId } : event);
     },
-    startInstance: async (instance) => {
-      const started = await startInstance(instance);
-      others.push(started);
-      return started;
-    },
+    startInstance,
     stop: async () => {
-      for (const other of others) await other.stop();
-      await first.stop();
+      for (const instance of started.reverse()) await instance.stop();
       // Streams reserve their byte limits on the shared server: give them back.
       for await (const name of bus.jsm.streams.names()) if (name.startsWith(`${prefix}_`)) await bus.jsm.streams.delete(name);
       await bus.drain();

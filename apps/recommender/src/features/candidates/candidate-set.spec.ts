@@ -1,21 +1,16 @@
 import { CANDIDATE_FEATURES, SCORE_LIMITS } from '@oo/decision-features';
 import { applicableAdvice, defaultAdviceLibrary } from '../advice/advice-library';
 import { buildCandidates } from './candidate-set';
-import type { TaskRow } from './tasks.repository';
+import type { OpenTask } from './tasks.repository';
 
 const now = new Date('2026-11-23T10:00:00Z');
-const task = (id: string, dueInHours: number | null, priority: number): TaskRow => ({
+const task = (id: string, dueInHours: number | null, priority: number): OpenTask => ({
   task_id: id,
-  user_id: 'u',
   source: 'todoist',
   title: `Title ${id}`,
   due_at: dueInHours === null ? null : new Date(now.getTime() + dueInHours * 3_600_000),
   priority,
   created_at: new Date('2026-11-22T10:00:00Z'),
-  completed_at: null,
-  url: '',
-  version_at: now,
-  deleted: false,
 });
 const library = defaultAdviceLibrary();
 

@@ -1,6 +1,6 @@
 import { SCORE_LIMITS, taskFeatures } from '@oo/decision-features';
 import type { AdviceItem, AdviceLibrary } from '../advice/advice-library';
-import type { TaskRow } from './tasks.repository';
+import type { OpenTask } from './tasks.repository';
 
 /** One thing the policy could suggest, with what the client is shown if it is chosen. */
 export interface Candidate {
@@ -34,9 +34,9 @@ function taskBody(dueAt: Date | null, now: Date): string {
  * advice that applies now; never more than the score API accepts.
  *
  * @example
- * const candidates = buildCandidates(await openTasks(db, userId, 40), applicableAdvice(library, 9, 1), library, now);
+ * const candidates = buildCandidates(tasks, applicableAdvice(library, 9, 1), library, now);
  */
-export function buildCandidates(tasks: readonly TaskRow[], advice: readonly AdviceItem[], library: AdviceLibrary, now: Date): Candidate[] {
+export function buildCandidates(tasks: readonly OpenTask[], advice: readonly AdviceItem[], library: AdviceLibrary, now: Date): Candidate[] {
   const fromTasks = tasks.map(
     (task): Candidate => ({
       tipId: `task:${task.task_id}`,

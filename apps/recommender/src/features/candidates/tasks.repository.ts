@@ -1,5 +1,6 @@
 import { sql, type Executor, type Selectable } from '@oo/db';
 import type { RecommenderDatabase, TasksTable } from '../../db/database';
+import { DEFAULT_TIMEZONE } from './timezones.repository';
 
 export type TaskRow = Selectable<TasksTable>;
 
@@ -86,24 +87,33 @@ export async function applyTaskDeletion(
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
+/** What a decision needs of an open task. */
+export type OpenTask = Pick<TaskRow, 'task_id' | 'source' | 'title' | 'due_at' | 'priority' | 'created_at'>;
+
 /**
- * A user's open tasks, most pressing first: earliest due (overdue first), then priority, then the
- * oldest; tasks without a due date last.
+ * Everything a decision reads from this schema, in one round trip: the user's timezone (`UTC`
+ * until profile told us one) and their open tasks, most pressing first — earliest due (so
+ * overdue first), then priority, then the oldest; tasks without a due date last.
  *
  * @example
- * const tasks = await openTasks(db, 'u1', 40);
+ * const { timezone, tasks } = await decisionInputs(db, 'u1', 40);
  */
-export async function openTasks(db: Executor<RecommenderDatabase>, userId: string, limit: number): Promise<TaskRow[]> {
-  return db
-    .selectFrom('tasks')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .where('deleted', '=', false)
-    .where('completed_at', 'is', null)
-    .orderBy(sql`due_at asc nulls last`)
-    .orderBy('priority', 'asc')
-    .orderBy('created_at', 'asc')
-    .orderBy('task_id', 'asc')
-    .limit(limit)
-    .execute();
+export async function decisionInputs(db: Executor<RecommenderDatabase>, userId: string, limit: number): Promise<{ timezone: string; tasks: OpenTask[] }> {
+  // The one-row timezone side keeps the answer non-empty when the user has no open task.
+  const { rows } = await sql<{ timezone: string } & { [K in keyof OpenTask]: OpenTask[K] | null }>`
+    select tz.timezone, t.task_id, t.source, t.title, t.due_at, t.priority, t.created_at
+    from (select coalesce((select timezone from user_timezones where user_id = ${userId}), ${DEFAULT_TIMEZONE}) as timezone) tz
+    left join lateral (
+      select task_id, source, title, due_at, priority, created_at
+      from tasks
+      where user_id = ${userId} and not deleted and completed_at is null
+      order by due_at asc nulls last, priority, created_at, task_id
+      limit ${limit}
+    ) t on true`.execute(db);
+  const tasks: OpenTask[] = [];
+  for (const row of rows) {
+    if (row.task_id === null) continue;
+    tasks.push({ task_id: row.task_id, source: row.source ?? '', title: row.title ?? '', due_at: row.due_at, priority: row.priority ?? 4, created_at: row.created_at ?? new Date(0) });
+  }
+  return { timezone: rows[0]?.timezone ?? DEFAULT_TIMEZONE, tasks };
 }

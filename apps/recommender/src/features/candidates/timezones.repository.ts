@@ -17,9 +17,3 @@ export async function applyTimezone(db: Executor<RecommenderDatabase>, userId: s
     )
     .execute();
 }
-
-/** The user's IANA timezone, `UTC` when profile never said. */
-export async function timezoneOf(db: Executor<RecommenderDatabase>, userId: string): Promise<string> {
-  const row = await db.selectFrom('user_timezones').select('timezone').where('user_id', '=', userId).executeTakeFirst();
-  return row?.timezone ?? DEFAULT_TIMEZONE;
-}

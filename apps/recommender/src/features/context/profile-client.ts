@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { contextFeatureSchema, SCORE_LIMITS, type ContextFeatureInput } from '@oo/decision-features';
 import type { Logger } from '@oo/logger';
-import { callJson, upstreamHealth, type UpstreamFailure } from '../upstream/upstream-call';
+import { jsonCaller, upstreamHealth, type UpstreamFailure } from '../upstream/upstream-call';
 
 export interface ProfileClientOptions {
   baseUrl: string;
@@ -54,13 +54,14 @@ function usable(entries: readonly unknown[]): ContextFeatureInput[] {
  * const { features, failure } = await profile.features('u1', traceparent);
  */
 export function createProfileClient(options: ProfileClientOptions): ProfileClient {
-  const { baseUrl, timeoutMs, log } = options;
+  const { timeoutMs, log } = options;
+  const profile = jsonCaller(options.baseUrl);
   const health = upstreamHealth(log, 'profile');
   const authorization = `Bearer ${options.serviceToken}`;
   let fallbacks: readonly ContextFeatureInput[] = NEUTRAL_FALLBACKS;
 
   const refreshRegistry = async (): Promise<boolean> => {
-    const result = await callJson(`${baseUrl}/v1/registry`, { headers: { accept: 'application/json', authorization }, timeoutMs: REGISTRY_TIMEOUT_MS });
+    const result = await profile.call('/v1/registry', { headers: { accept: 'application/json', authorization }, timeoutMs: REGISTRY_TIMEOUT_MS });
     const registry = result.ok ? registryResponse.safeParse(result.body) : undefined;
     if (!registry?.success) {
       log.warn({ err: result.ok ? registry?.error : result.error }, 'profile registry not read; keeping the fallbacks known so far');
@@ -77,7 +78,7 @@ export function createProfileClient(options: ProfileClientOptions): ProfileClien
   return {
     async features(userId, traceparent) {
       const headers: Record<string, string> = { accept: 'application/json', authorization, ...(traceparent ? { traceparent } : {}) };
-      const result = await callJson(`${baseUrl}/v1/profiles/${encodeURIComponent(userId)}/features`, { headers, timeoutMs });
+      const result = await profile.call(`/v1/profiles/${encodeURIComponent(userId)}/features`, { headers, timeoutMs });
       const body = result.ok ? featuresResponse.safeParse(result.body) : undefined;
       if (body?.success) {
         health.succeeded();
@@ -88,6 +89,9 @@ export function createProfileClient(options: ProfileClientOptions): ProfileClien
       return { features: [...fallbacks], failure };
     },
     refreshRegistry,
-    stop: () => clearInterval(timer),
+    stop: () => {
+      clearInterval(timer);
+      profile.close();
+    },
   };
 }

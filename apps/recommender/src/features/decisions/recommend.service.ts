@@ -5,8 +5,7 @@ import type { RecommenderDatabase } from '../../db/database';
 import type { EnqueueEvent } from '../../events/outbox';
 import { applicableAdvice, type AdviceLibrary } from '../advice/advice-library';
 import { buildCandidates, type Candidate } from '../candidates/candidate-set';
-import { openTasks } from '../candidates/tasks.repository';
-import { timezoneOf } from '../candidates/timezones.repository';
+import { decisionInputs } from '../candidates/tasks.repository';
 import type { ProfileClient } from '../context/profile-client';
 import { choosePolicy, type PolicyChoice } from '../scoring/policy-choice';
 import type { Scorer } from '../scoring/ml-client';
@@ -52,11 +51,7 @@ export async function recommend(deps: RecommendDeps, userId: string, traceparent
   const servedAt = deps.clock();
   const decisionId = uuidv7(servedAt);
   // Profile is asked at once, alongside our own reads: its answer is needed unless there is nothing to suggest.
-  const [tasks, timezone, profile] = await Promise.all([
-    openTasks(deps.db, userId, deps.maxTaskCandidates),
-    timezoneOf(deps.db, userId),
-    deps.profile.features(userId, traceparent),
-  ]);
+  const [{ timezone, tasks }, profile] = await Promise.all([decisionInputs(deps.db, userId, deps.maxTaskCandidates), deps.profile.features(userId, traceparent)]);
   const local = localTime(timezone, servedAt);
   const candidates = buildCandidates(tasks, applicableAdvice(deps.advice, local.localHour, local.localWeekday), deps.advice, servedAt);
   if (candidates.length === 0) return null;

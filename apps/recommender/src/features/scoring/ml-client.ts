@@ -1,12 +1,14 @@
 import { scoreResponseSchema, type ScoreRequest, type ScoreResponse } from '@oo/decision-features';
 import type { Logger } from '@oo/logger';
-import { callJson, upstreamHealth, type UpstreamFailure } from '../upstream/upstream-call';
+import { jsonCaller, upstreamHealth, type UpstreamFailure } from '../upstream/upstream-call';
 
 export type ScoreOutcome = { ok: true; response: ScoreResponse } | { ok: false; failure: UpstreamFailure; error: unknown };
 
 export interface Scorer {
   /** Never rejects: a slow, missing or malformed answer comes back as a failure with its reason. */
   score(request: ScoreRequest, traceparent?: string): Promise<ScoreOutcome>;
+  /** Closes the kept-alive connections (shutdown). */
+  close(): void;
 }
 
 export interface MlClientOptions {
@@ -23,7 +25,7 @@ export interface MlClientOptions {
  * const outcome = await createMlClient({ baseUrl, serviceToken, timeoutMs: 60, log }).score(request);
  */
 export function createMlClient(options: MlClientOptions): Scorer {
-  const url = `${options.baseUrl}/v1/score`;
+  const ml = jsonCaller(options.baseUrl);
   const authorization = `Bearer ${options.serviceToken}`;
   const health = upstreamHealth(options.log, 'ml-serving');
   return {
@@ -34,7 +36,7 @@ export function createMlClient(options: MlClientOptions): Scorer {
         authorization,
         ...(traceparent ? { traceparent } : {}),
       };
-      const result = await callJson(url, { method: 'POST', headers, body: JSON.stringify(request), timeoutMs: options.timeoutMs });
+      const result = await ml.call('/v1/score', { method: 'POST', headers, body: JSON.stringify(request), timeoutMs: options.timeoutMs });
       if (!result.ok) {
         health.failed(result.failure, result.error);
         return result;
@@ -47,5 +49,6 @@ export function createMlClient(options: MlClientOptions): Scorer {
       health.succeeded();
       return { ok: true, response: parsed.data };
     },
+    close: () => ml.close(),
   };
 }

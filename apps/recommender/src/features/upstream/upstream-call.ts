@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import type { Logger } from '@oo/logger';
 
 /** Why an upstream call gave no usable answer: our deadline passed, it could not be reached, or it answered wrongly. */
@@ -12,35 +14,70 @@ export interface JsonCall {
   timeoutMs: number;
 }
 
+/** JSON calls to one upstream over its own pool of kept-alive connections. */
+export interface JsonCaller {
+  /** One request within a deadline that covers the whole answer; never rejects. */
+  call(path: string, call: JsonCall): Promise<UpstreamResult>;
+  /** Closes the pooled connections (shutdown). */
+  close(): void;
+}
+
 // Status codes that say "not there right now" rather than "wrong answer".
 const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
 
-// By name, not instanceof: the abort's DOMException may come from another realm (jest's vm, for one).
-function thrownFailure(err: unknown): UpstreamFailure {
-  const name = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
-  if (name === 'TimeoutError' || name === 'AbortError') return 'timeout';
-  return name === 'SyntaxError' ? 'error' : 'unavailable';
-}
-
 /**
- * One JSON request within a deadline that covers the body too; never rejects. Uses the global
- * fetch, whose pool keeps connections alive; the body is always read to the end so the
- * connection goes back to the pool.
+ * A caller for one upstream. node:http with a keep-alive agent rather than the global fetch: on
+ * the decision's hot path, fetch's web streams and abort signals cost more CPU than the request
+ * itself. Every answer is read to its end, so its connection goes back to the pool; one that
+ * misses the deadline is destroyed together with its connection.
  *
  * @example
- * const result = await callJson(`${url}/v1/score`, { method: 'POST', headers, body, timeoutMs: 60 });
+ * const ml = jsonCaller('http://ml-serving:8086');
+ * const result = await ml.call('/v1/score', { method: 'POST', headers, body, timeoutMs: 60 });
  */
-export async function callJson(url: string, call: JsonCall): Promise<UpstreamResult> {
-  try {
-    const res = await fetch(url, { method: call.method ?? 'GET', headers: call.headers, body: call.body, signal: AbortSignal.timeout(call.timeoutMs) });
-    const text = await res.text();
-    if (!res.ok) {
-      return { ok: false, failure: UNAVAILABLE_STATUSES.has(res.status) ? 'unavailable' : 'error', error: new Error(`answered ${res.status}`) };
-    }
-    return { ok: true, body: JSON.parse(text) };
-  } catch (err) {
-    return { ok: false, failure: thrownFailure(err), error: err };
-  }
+export function jsonCaller(baseUrl: string, maxSockets = 64): JsonCaller {
+  const base = new URL(baseUrl);
+  const transport = base.protocol === 'https:' ? https : http;
+  const agent = new transport.Agent({ keepAlive: true, maxSockets });
+  const prefix = base.pathname.replace(/\/$/, '');
+  const target = { protocol: base.protocol, hostname: base.hostname, port: base.port, agent };
+
+  const call = (path: string, options: JsonCall) =>
+    new Promise<UpstreamResult>((resolve) => {
+      let settled = false;
+      const finish = (result: UpstreamResult): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(result);
+      };
+      const headers = options.body === undefined ? options.headers : { ...options.headers, 'content-length': String(Buffer.byteLength(options.body)) };
+      const req = transport.request({ ...target, path: `${prefix}${path}`, method: options.method ?? 'GET', headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', (error) => finish({ ok: false, failure: 'unavailable', error }));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status < 200 || status > 299) {
+            finish({ ok: false, failure: UNAVAILABLE_STATUSES.has(status) ? 'unavailable' : 'error', error: new Error(`answered ${status}`) });
+            return;
+          }
+          try {
+            finish({ ok: true, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+          } catch (error) {
+            finish({ ok: false, failure: 'error', error });
+          }
+        });
+      });
+      const timer = setTimeout(() => {
+        finish({ ok: false, failure: 'timeout', error: new Error(`no complete answer within ${options.timeoutMs} ms`) });
+        req.destroy();
+      }, options.timeoutMs);
+      req.on('error', (error) => finish({ ok: false, failure: 'unavailable', error }));
+      req.end(options.body);
+    });
+
+  return { call, close: () => agent.destroy() };
 }
 
 /** Remembers whether an upstream answered last time, so an outage logs once when it starts and once when it ends. */

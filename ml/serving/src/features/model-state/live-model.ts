@@ -6,7 +6,7 @@ import { MlServingError } from '../../errors';
 import type { MlMetrics } from '../../metrics';
 import { checkpointModel } from './checkpointer';
 import { loadModel } from './model-loader';
-import { observationsAfter } from './model-state.repository';
+import { layoutNames, observationsAfter } from './model-state.repository';
 import { ObservationApplier } from './observation-applier';
 import { listenForObservations, type ObservationListener } from './observation-listener';
 
@@ -61,7 +61,7 @@ export class LiveModel {
   readonly loaded = new Promise<void>((resolve) => (this.resolveLoaded = resolve));
 
   constructor(private readonly options: LiveModelOptions) {
-    this.applier = new ObservationApplier(options.db, (row, err) =>
+    this.applier = new ObservationApplier((version) => layoutNames(options.db, version), (row, err) =>
       options.log.error({ err, seq: row.seq, decisionId: row.decision_id }, 'observation cannot be learned; every instance skips it'),
     );
   }

@@ -1,8 +1,6 @@
 import { alignVector, BanditError, createLayout, forgetUser, updateModel, type BanditModel, type FeatureLayout } from '@oo/bandit';
-import type { Executor } from '@oo/db';
-import type { MlDatabase } from '../../db/database';
 import { MlServingError } from '../../errors';
-import { layoutNames, type ObservationRow } from './model-state.repository';
+import type { ObservationRow } from './model-state.repository';
 import { decodeVector } from './vector-codec';
 
 /**
@@ -13,9 +11,12 @@ import { decodeVector } from './vector-codec';
 export class ObservationApplier {
   private readonly layouts = new Map<string, FeatureLayout>();
 
-  /** `onInvalid` hears of an observation the model rejects; it is skipped, the same way everywhere. */
+  /**
+   * `layoutNames` reads a stored layout (`feature_layouts`); `onInvalid` hears of an observation
+   * the model rejects, which is skipped, the same way on every instance.
+   */
   constructor(
-    private readonly db: Executor<MlDatabase>,
+    private readonly layoutNames: (version: string) => Promise<readonly string[] | undefined>,
     private readonly onInvalid: (row: ObservationRow, err: unknown) => void = () => undefined,
   ) {}
 
@@ -72,7 +73,7 @@ export class ObservationApplier {
   private async layout(version: string): Promise<FeatureLayout> {
     const known = this.layouts.get(version);
     if (known) return known;
-    const names = await layoutNames(this.db, version);
+    const names = await this.layoutNames(version);
     if (names === undefined) throw new MlServingError('ML_UNKNOWN_LAYOUT', `layout ${version} is not registered`);
     const layout = createLayout(names);
     this.layouts.set(version, layout);

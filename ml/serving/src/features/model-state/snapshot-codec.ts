@@ -11,8 +11,10 @@ const MAGIC = 'OOMS';
 const FORMAT = 1;
 const PREFIX_BYTES = 12;
 
+// Plain numbers, not an array: the replacer would otherwise take the reference for data.
 interface ArrayRef {
-  $f64: [offset: number, length: number];
+  $f64: number;
+  length: number;
 }
 
 function isNumberArray(value: unknown): value is number[] {
@@ -20,8 +22,8 @@ function isNumberArray(value: unknown): value is number[] {
 }
 
 function isArrayRef(value: unknown): value is ArrayRef {
-  const ref = (value as Partial<ArrayRef> | null)?.$f64;
-  return Array.isArray(ref) && ref.length === 2 && ref.every((n) => Number.isInteger(n) && n >= 0);
+  const ref = value as Partial<ArrayRef> | null;
+  return typeof ref === 'object' && ref !== null && Number.isInteger(ref.$f64) && Number.isInteger(ref.length);
 }
 
 /**
@@ -37,7 +39,7 @@ export function encodeSnapshot(snapshot: ModelSnapshot): Buffer {
   const header = Buffer.from(
     JSON.stringify(snapshot, (_key, value: unknown) => {
       if (!isNumberArray(value)) return value;
-      const ref: ArrayRef = { $f64: [doubles, value.length] };
+      const ref: ArrayRef = { $f64: doubles, length: value.length };
       arrays.push(value);
       doubles += value.length;
       return ref;
@@ -80,8 +82,8 @@ export function decodeSnapshot(bytes: Uint8Array): ModelSnapshot {
   try {
     return JSON.parse(buf.toString('utf8', PREFIX_BYTES, PREFIX_BYTES + headerBytes), (_key, value: unknown) => {
       if (!isArrayRef(value)) return value;
-      const [offset, length] = value.$f64;
-      if (offset + length > doubles) throw new RangeError('array reference beyond the data');
+      const { $f64: offset, length } = value;
+      if (offset < 0 || length < 0 || offset + length > doubles) throw new RangeError('array reference beyond the data');
       return Array.from({ length }, (_, i) => buf.readDoubleLE(dataStart + (offset + i) * 8));
     }) as ModelSnapshot;
   } catch (cause) {
