@@ -71,10 +71,16 @@ async function main(): Promise<void> {
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       inFlight.push(
-        recommend(i).then((res) => {
-          latencies.push(performance.now() - due);
-          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        }),
+        recommend(i).then(
+          (res) => {
+            latencies.push(performance.now() - due);
+            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          },
+          () => {
+            latencies.push(performance.now() - due);
+            statuses.set(0, (statuses.get(0) ?? 0) + 1);
+          },
+        ),
       );
     }
     await Promise.all(inFlight);
@@ -84,7 +90,8 @@ async function main(): Promise<void> {
 
     console.log(`\nPOST /v1/recommend, ${total} requests at ${RATE}/s (achieved ${(total / elapsed).toFixed(0)}/s), ${USERS} users, ~20 candidates each`);
     console.log(`  latency  p50 ${percentile(latencies, 50).toFixed(2)} ms   p90 ${percentile(latencies, 90).toFixed(2)} ms   p99 ${percentile(latencies, 99).toFixed(2)} ms   max ${latencies.at(-1)?.toFixed(2)} ms`);
-    console.log(`  statuses ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`);
+    // Status 0: the request failed without an answer (connection refused or timed out).
+  console.log(`  statuses ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`);
     let cpuTotal = 0;
     const parts: string[] = [];
     for (const name of Object.keys(groups)) {

@@ -75,7 +75,13 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
     const env = { ...base, ...schemaEnv(s), SERVICE_TOKEN: await auth.serviceTokenFor(s.name) };
     services.set(s.name, startServiceProcess(s, ports.get(s.name) as number, env, (line) => options.onLine?.(s.name, line)));
   }
+  // Whatever happens to the caller, its services must not outlive it.
+  const killAll = (): void => {
+    for (const s of services.values()) s.kill();
+  };
+  process.once('exit', killAll);
   const stop = async (): Promise<void> => {
+    process.off('exit', killAll);
     await Promise.all([...services.values()].map((s) => s.stop()));
     if (options.streamPrefix) await deletePrefixedStreams(options.natsUrl, options.streamPrefix);
     if (options.schemaPrefix) await dropSchemas(options.databaseUrl, entries.map((s) => schemaEnv(s)['DB_SCHEMA'] as string));

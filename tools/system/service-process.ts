@@ -11,7 +11,18 @@ export interface ServiceProcess {
   readonly child: ChildProcess;
   /** The last lines it wrote, for a failure message. */
   tail(): string;
+  /** Graceful: SIGTERM, then SIGKILL after 10 s. */
   stop(): Promise<void>;
+  /** At once, for a caller that is exiting. */
+  kill(): void;
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
 }
 
 /** Runs a script with tsx to completion; throws with its output when it fails. */
@@ -25,7 +36,9 @@ export function runScript(what: string, script: string, env: NodeJS.ProcessEnv):
  * for `tail()`.
  */
 export function startServiceProcess(service: ServiceEntry, port: number, env: NodeJS.ProcessEnv, onLine?: (line: string) => void): ServiceProcess {
-  const child = spawn(TSX, [service.main], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: tsx runs the service in a child process, and a signal to the group
+  // reaches both (a SIGKILL to tsx alone would orphan the service).
+  const child = spawn(TSX, [service.main], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const lines: string[] = [];
   const collect = (chunk: Buffer): void => {
     for (const line of chunk.toString().split('\n').filter(Boolean)) {
@@ -42,10 +55,11 @@ export function startServiceProcess(service: ServiceEntry, port: number, env: No
     url: `http://127.0.0.1:${port}`,
     child,
     tail: () => lines.join('\n'),
+    kill: () => signalGroup(child, 'SIGKILL'),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      signalGroup(child, 'SIGTERM');
+      const killer = setTimeout(() => signalGroup(child, 'SIGKILL'), 10_000);
       await exited;
       clearTimeout(killer);
     },

@@ -18,6 +18,32 @@ describe('ml-serving HTTP API', () => {
   });
   afterAll(() => h.stop());
 
+  it('reports ready once the model is loaded and caught up with the log', async () => {
+    const res = await fetch(`${h.baseUrl}/readyz`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { checks: Record<string, unknown> }).checks).toHaveProperty('model');
+  });
+
+  it('keeps an instance that cannot load its model out of service (readyz 503, score 503) until it can', async () => {
+    const layoutVersion = h.service.live.status()?.layoutVersion ?? '';
+    await h.db.insertInto('model_snapshots').values({ layout_version: layoutVersion, version: 0, snapshot: Buffer.from('not a snapshot'), users: 0, created_at: new Date() }).execute();
+    const broken = await h.startInstance({ waitForModel: false });
+    const ready = await fetch(`${broken.baseUrl}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { failed: string[] }).failed).toContain('model');
+    const score = await fetch(`${broken.baseUrl}/v1/score`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await h.token('service')}` },
+      body: JSON.stringify(scoreRequest('u1', 'd1', ['linucb'])),
+    });
+    expect(score.status).toBe(503);
+    expect(((await score.json()) as { code: string }).code).toBe('ML_MODEL_NOT_READY');
+
+    await h.db.deleteFrom('model_snapshots').execute();
+    await broken.service.live.loaded;
+    expect((await fetch(`${broken.baseUrl}/readyz`)).status).toBe(200);
+  });
+
   it('asks for a token, and refuses a plain user token with 403', async () => {
     expect((await post(scoreRequest('u1', 'd1', ['linucb']))).status).toBe(401);
     const user = await post(scoreRequest('u1', 'd1', ['linucb']), await h.token('user'));

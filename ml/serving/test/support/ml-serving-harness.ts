@@ -33,7 +33,14 @@ export interface MlHarness extends MlInstance {
   /** Publishes an event the way the recommender's outbox relay would; `id` fixes the ce-id. */
   publish<S extends Subject>(subject: S, message: MessageShape<(typeof subjects)[S]>, userId: string, options?: { id?: string; msgId?: string }): Promise<void>;
   /** Starts another instance on the same schema and streams (it shares the durable consumers). */
-  startInstance(options?: { clock?: Clock; env?: Record<string, string> }): Promise<MlInstance>;
+  startInstance(options?: InstanceOptions): Promise<MlInstance>;
+}
+
+export interface InstanceOptions {
+  clock?: Clock;
+  env?: Record<string, string>;
+  /** Resolve only once the model is loaded (default true). */
+  waitForModel?: boolean;
 }
 
 export interface HarnessOptions {
@@ -65,7 +72,7 @@ export async function startMlHarness(options: HarnessOptions): Promise<MlHarness
   await options.beforeStart?.(db);
 
   const started: MlInstance[] = [];
-  const startInstance = async (instance: { clock?: Clock; env?: Record<string, string> } = {}): Promise<MlInstance> => {
+  const startInstance = async (instance: InstanceOptions = {}): Promise<MlInstance> => {
     const config = loadMlServingConfig({
       PORT: '0',
       DATABASE_URL: target.url,
@@ -91,7 +98,7 @@ export async function startMlHarness(options: HarnessOptions): Promise<MlHarness
     };
     // Registered before waiting, so a model that never loads still gets stopped.
     started.push(running);
-    await service.live.loaded;
+    if (instance.waitForModel ?? true) await service.live.loaded;
     return running;
   };
 
