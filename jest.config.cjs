@@ -26,7 +26,8 @@ module.exports = {
       testMatch: ['<rootDir>/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/platform/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/platform/testing/src/global-teardown.ts',
-      testTimeout: 60_000,
     },
   ],
+  // A global option: jest ignores it inside a project. Integration tests wait on real servers.
+  testTimeout: 60_000,
 };

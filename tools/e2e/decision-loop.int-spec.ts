@@ -119,21 +119,27 @@ it('gives a simulated population better tips over time, and offline evaluation r
     tsx,
     [
       'ml/pipelines/src/simulate/main.ts',
-      ...['--json', '--decisions', '1500', '--users', '30', '--window', '250', '--seed', '11', '--concurrency', '4'],
+      ...['--json', '--decisions', '2000', '--users', '30', '--window', '250', '--seed', '11', '--concurrency', '4'],
       ...['--recommender', system.url('recommender'), '--profile', system.url('profile'), '--auth-key', system.keyFile],
     ],
     { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
   );
   if (simulate.status !== 0) throw new Error(`simulate failed: ${simulate.stderr}`);
   const report = JSON.parse(simulate.stdout) as SimulationReport;
-  const { first, last } = report.summary;
+  const { first } = report.summary;
+  // The last two windows together (500 decisions) against the first: the realized order of
+  // decisions varies with timing, so a wider window keeps the comparison well above the noise.
+  const tail = report.windows.slice(-2);
+  const mean = (pick: (w: SimulationWindow) => number | null) => tail.reduce((sum, w) => sum + (pick(w) ?? NaN), 0) / tail.length;
+  const late = { expected: mean((w) => w.expected), uniform: mean((w) => w.uniform), oracle: mean((w) => w.oracle), fallback: mean((w) => w.fallbackShare) };
   process.stdout.write(
-    `simulation: expected reward first window ${first.expected}, last ${last.expected}, uniform ${last.uniform}, oracle ${last.oracle}; fallback ${last.fallbackShare}\n`,
+    `simulation (expected reward per decision): first 250 ${first.expected?.toFixed(3)}, last 500 ${late.expected.toFixed(3)}, ` +
+      `uniform ${late.uniform.toFixed(3)}, oracle ${late.oracle.toFixed(3)}, fallback share ${late.fallback.toFixed(3)}\n`,
   );
   expect(report.counts.unknownTips).toBe(0);
-  expect(last.fallbackShare ?? 1).toBeLessThan(0.1);
-  expect(last.expected ?? 0).toBeGreaterThan((first.expected ?? 1) + 0.05);
-  expect(last.expected ?? 0).toBeGreaterThan((last.uniform ?? 1) + 0.05);
+  expect(late.fallback).toBeLessThan(0.1);
+  expect(late.expected).toBeGreaterThan((first.expected ?? 1) + 0.04);
+  expect(late.expected).toBeGreaterThan(late.uniform + 0.06);
 
   const ope = spawnSync(tsx, ['ml/pipelines/src/ope/main.ts', '--from-stream', '--json', '--reward-window', '3s'], {
     cwd: ROOT,
@@ -160,5 +166,6 @@ interface OpeReport {
 }
 interface SimulationReport {
   counts: { unknownTips: number; tips: number };
+  windows: SimulationWindow[];
   summary: { first: SimulationWindow; last: SimulationWindow };
 }
