@@ -43,7 +43,8 @@ export type TipServed = Message<"oo.signals.v1.TipServed"> & {
   userId: string;
 
   /**
-   * Identifier of the tip instance as clients see it (`POST /v1/tips/{tip_id}/feedback`).
+   * What was suggested: `task:<task_id>` or `advice:<advice_id>`. Clients send feedback to
+   * `POST /v1/tips/{decision_id}/feedback`.
    *
    * @generated from field: string tip_id = 3;
    */
@@ -176,7 +177,8 @@ export type TipServedJson = {
   userId?: string;
 
   /**
-   * Identifier of the tip instance as clients see it (`POST /v1/tips/{tip_id}/feedback`).
+   * What was suggested: `task:<task_id>` or `advice:<advice_id>`. Clients send feedback to
+   * `POST /v1/tips/{decision_id}/feedback`.
    *
    * @generated from field: string tip_id = 3;
    */
@@ -621,7 +623,7 @@ export type TipFeedback = Message<"oo.signals.v1.TipFeedback"> & {
   userId: string;
 
   /**
-   * The tip instance reacted to; equals TipServed.tip_id.
+   * What was suggested; equals TipServed.tip_id.
    *
    * @generated from field: string tip_id = 3;
    */
@@ -673,7 +675,7 @@ export type TipFeedbackJson = {
   userId?: string;
 
   /**
-   * The tip instance reacted to; equals TipServed.tip_id.
+   * What was suggested; equals TipServed.tip_id.
    *
    * @generated from field: string tip_id = 3;
    */
