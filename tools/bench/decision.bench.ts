@@ -4,8 +4,8 @@
 // [--rate 200] [--seconds 20] [--users 200]`; part of `npm run bench`.
 import { parseArgs } from 'node:util';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
-import { call, connectTaskFeed, eventually } from '../e2e/e2e-support';
+import { eventually, testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
+import { call, connectTaskFeed } from '../e2e/e2e-support';
 import { launchSystem } from '../system/launch-system';
 import { cpuByGroup } from './process-cpu';
 
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
       }
     }
     const recommend = (i: number) => call('POST', `${system.url('recommender')}/v1/recommend`, tokens[i % USERS] as string);
-    await eventually('the last user to have task tips', async () => ((await recommend(USERS - 1)).status === 200 ? true : undefined), 60_000);
+    await eventually(async () => ((await recommend(USERS - 1)).status === 200 ? true : undefined), 'the last user to have task tips', 60_000, 100);
     console.log(`seeded ${USERS} users × ${TASKS_PER_USER} tasks; warming up …`);
     for (let i = 0; i < 400; i++) await recommend(i);
 

@@ -3,10 +3,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
+import { eventually, testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
 import { ROOT } from '../services';
 import { launchSystem, type RunningSystem } from '../system/launch-system';
-import { call, connectTaskFeed, eventually, type TaskFeed } from './e2e-support';
+import { call, connectTaskFeed, SERVICE_WAIT_MS, type TaskFeed } from './e2e-support';
 import { protoOnlyDecoder } from './proto-only-decoder';
 
 jest.setTimeout(240_000);
@@ -73,18 +73,18 @@ it('turns a task event into a tip, and its feedback into new features and a new 
   // task is served in the user's timezone. The served event is read with nothing but proto/ and
   // a protobuf runtime.
   const decode = protoOnlyDecoder();
-  const { served, event } = await eventually('a tip for the task in the user\'s timezone', async () => {
+  const { served, event } = await eventually(async () => {
     const res = await call('POST', `${recommender}/v1/recommend`, token);
     const body = res.body as { decisionId: string; tip: { taskId?: string }; policy: string; propensity: number } | undefined;
     if (res.status !== 200 || body?.tip.taskId !== 'task-e2e-1') return undefined;
-    const stored = await eventually('the served event', async () => {
+    const stored = await eventually(async () => {
       const m = await feed.bus.jsm.streams.getMessage(`${prefix}_SIGNALS`, { last_by_subj: `${prefix}.signals.tip.served` }).catch(() => null);
       return m && m.header?.get('ce-id') && (decode('oo.signals.v1.TipServed', m.data) as { decisionId?: string }).decisionId === body.decisionId ? m : undefined;
-    });
+    }, 'the served event', SERVICE_WAIT_MS, 100);
     expect(stored.header?.get('ce-type')).toBe('oo.signals.v1.TipServed');
     const decoded = decode('oo.signals.v1.TipServed', stored.data) as Record<string, unknown>;
     return (decoded['context'] as { timezone?: string }).timezone === 'Europe/Berlin' ? { served: body, event: decoded } : undefined;
-  });
+  }, 'a tip for the task in the user\'s timezone', SERVICE_WAIT_MS, 100);
   expect(served.policy).toBeTruthy();
   expect(served.propensity).toBeGreaterThan(0);
 
@@ -101,15 +101,15 @@ it('turns a task event into a tip, and its feedback into new features and a new 
   const feedback = await call('POST', `${recommender}/v1/tips/${served.decisionId}/feedback`, token, { reaction: 'done' });
   expect(feedback.status).toBe(202);
 
-  await eventually('the profile to see the done reaction', async () => {
+  await eventually(async () => {
     const value = featureValue((await call('GET', profileUrl, token)).body, 'completion_rate_30d');
     // Earlier recommends (before the task arrived) served tips too: the rate is done / served.
     return typeof value === 'number' && value > 0 ? value : undefined;
-  });
-  await eventually('ml-serving to learn from the decision', async () => {
+  }, 'the profile to see the done reaction', SERVICE_WAIT_MS, 100);
+  await eventually(async () => {
     const model = (await call('GET', `${system.url('ml-serving')}/v1/models/current`, admin)).body as { version: string; observations: number };
     return model.observations > before.observations && model.version !== before.version ? model : undefined;
-  });
+  }, 'ml-serving to learn from the decision', SERVICE_WAIT_MS, 100);
 });
 
 it('gives a simulated population better tips over time, and offline evaluation reads the log', () => {

@@ -35,13 +35,5 @@ export async function call(method: string, url: string, token: string, body?: un
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
 }
 
-/** Polls until `check` returns something other than undefined; fails with `what` after `timeoutMs`. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** How long the end-to-end checks wait for asynchronous effects (events crossing services). */
+export const SERVICE_WAIT_MS = 15_000;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
+import { deleteStreamsWithPrefix } from '@oo/testing';
 import { discoverServices, ROOT, type ServiceEntry } from '../services';
 import { createDevAuth, DEV_ISSUER, type DevAuth } from './dev-auth';
 import { freePort } from './free-port';
@@ -113,8 +114,7 @@ function envName(service: string): string {
 async function deletePrefixedStreams(natsUrl: string, prefix: string): Promise<void> {
   const nc = await connect({ servers: natsUrl, name: 'system-cleanup' });
   try {
-    const jsm = await jetstreamManager(nc);
-    for await (const name of jsm.streams.names()) if (name.startsWith(`${prefix}_`)) await jsm.streams.delete(name);
+    await deleteStreamsWithPrefix(await jetstreamManager(nc), prefix);
   } finally {
     await nc.close();
   }

@@ -8,7 +8,8 @@ import { profileEvents } from '../src/events/outbox';
 import { defineFeature } from '../src/features/registry/feature-definition';
 import { initialFeatures } from '../src/features/registry/initial-features';
 import { startProfileService } from '../src/service';
-import { eventually, startProfileHarness, type ProfileHarness } from './support/profile-harness';
+import { eventually } from '@oo/testing';
+import { startProfileHarness, type ProfileHarness } from './support/profile-harness';
 
 type Features = Record<string, { value: unknown; status: string }>;
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { fromBinary } from '@bufbuild/protobuf';
 import { ConsentChangedSchema, PreferencesUpdatedSchema } from '@oo/contracts';
-import { eventually, startProfileHarness, type ProfileHarness } from './support/profile-harness';
+import { eventually } from '@oo/testing';
+import { startProfileHarness, type ProfileHarness } from './support/profile-harness';
 
 interface Problem {
   status: number;

@@ -1,7 +1,8 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { DeletionRequestedSchema, PreferencesUpdatedSchema, TaskDeletedSchema, TaskUpsertedSchema } from '@oo/contracts';
-import { eventually, startRecommenderHarness, type RecommenderHarness } from './support/recommender-harness';
+import { eventually } from '@oo/testing';
+import { startRecommenderHarness, type RecommenderHarness } from './support/recommender-harness';
 
 // Task and preference events on the real JetStream build the candidate read model that decisions read.
 describe('candidates fed by the bus', () => {

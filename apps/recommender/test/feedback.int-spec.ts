@@ -1,6 +1,7 @@
 import { Reaction } from '@oo/contracts';
 import { sql } from '@oo/db';
-import { eventually, startRecommenderHarness, type RecommenderHarness } from './support/recommender-harness';
+import { eventually } from '@oo/testing';
+import { startRecommenderHarness, type RecommenderHarness } from './support/recommender-harness';
 
 interface Feedback {
   decisionId: string;

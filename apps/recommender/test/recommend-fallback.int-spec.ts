@@ -3,7 +3,8 @@ import { ContextFeatureStatus } from '@oo/contracts';
 import { createLogger } from '@oo/logger';
 import { createProfileClient, NEUTRAL_FALLBACKS } from '../src/features/context/profile-client';
 import { localPolicyProbabilities } from '../src/features/scoring/local-policy';
-import { eventually, startRecommenderHarness, type RecommenderHarness } from './support/recommender-harness';
+import { eventually } from '@oo/testing';
+import { startRecommenderHarness, type RecommenderHarness } from './support/recommender-harness';
 import type { UpstreamMode } from './support/fake-upstreams';
 
 interface Recommendation {

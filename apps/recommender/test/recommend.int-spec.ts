@@ -1,7 +1,8 @@
 import { chooseIndex } from '@oo/bandit';
 import { ContextFeatureStatus } from '@oo/contracts';
 import { CANDIDATE_FEATURES } from '@oo/decision-features';
-import { eventually, startRecommenderHarness, type RecommenderHarness } from './support/recommender-harness';
+import { eventually } from '@oo/testing';
+import { startRecommenderHarness, type RecommenderHarness } from './support/recommender-harness';
 
 interface Recommendation {
   decisionId: string;

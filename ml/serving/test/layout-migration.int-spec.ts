@@ -14,7 +14,8 @@ import {
 import { CANDIDATE_FEATURES, CONTEXT_FEATURES, createDecisionFeaturizer, DECISION_INTERACTIONS } from '@oo/decision-features';
 import { encodeSnapshot } from '../src/features/model-state/snapshot-codec';
 import { CANDIDATES, CONTEXT, feedback, Reaction, scoreRequest, served } from './support/decisions';
-import { eventually, startMlHarness, type MlHarness, type MlInstance } from './support/ml-serving-harness';
+import { eventually } from '@oo/testing';
+import { startMlHarness, type MlHarness, type MlInstance } from './support/ml-serving-harness';
 
 // The layout of an earlier release: no `due_soon` (nor its interactions), and a feature since removed.
 function previousLayoutBuilder(): FeatureBuilder {

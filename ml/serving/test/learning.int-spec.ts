@@ -1,5 +1,6 @@
 import { feedback, DECISION_TIME, Reaction, scoreRequest, served } from './support/decisions';
-import { eventually, startMlHarness, type MlHarness } from './support/ml-serving-harness';
+import { eventually } from '@oo/testing';
+import { startMlHarness, type MlHarness } from './support/ml-serving-harness';
 
 interface ModelStatus {
   layoutVersion: string;

@@ -1,5 +1,6 @@
 import { feedback, Reaction, scoreRequest, served } from './support/decisions';
-import { eventually, startMlHarness, type MlHarness, type MlInstance } from './support/ml-serving-harness';
+import { eventually } from '@oo/testing';
+import { startMlHarness, type MlHarness, type MlInstance } from './support/ml-serving-harness';
 
 // Several instances on one schema share the durable consumers (each event reaches one of them)
 // and the observation log (every instance learns every observation, in the same order).

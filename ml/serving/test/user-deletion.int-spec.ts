@@ -3,7 +3,8 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { DeletionRequestedSchema } from '@oo/contracts';
 import { sql } from '@oo/db';
 import { feedback, Reaction, scoreRequest, served } from './support/decisions';
-import { eventually, startMlHarness, type MlHarness } from './support/ml-serving-harness';
+import { eventually } from '@oo/testing';
+import { startMlHarness, type MlHarness } from './support/ml-serving-harness';
 
 // users.deletion.requested erases the user's decisions and personal model state on every
 // instance, supersedes the snapshots that still hold it, and queues a receipt for auth.

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import type { MessageShape } from '@bufbuild/protobuf';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { subjects, type Subject } from '@oo/contracts';
 import { createDb, migrateToLatest, type Kysely } from '@oo/db';
 import { connectJetStreamBus, loadNatsDefinitions, provision, type JetStreamBus, type NatsDefinitions } from '@oo/events';
 import { createLogger } from '@oo/logger';
-import { createTestSchema, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
+import { createTestAuth, createTestSchema, deleteStreamsWithPrefix, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
 import { loadProfileConfig } from '../../src/config';
 import type { ProfileDatabase } from '../../src/db/database';
 import { profileMigrations } from '../../src/db/migrations';
@@ -14,8 +13,6 @@ import type { Clock } from '../../src/features/profile-features/profile-features
 import type { AnyFeatureDefinition } from '../../src/features/registry/feature-definition';
 import { startProfileService, type RunningProfileService } from '../../src/service';
 import { serverPort } from '@oo/http';
-
-const ISSUER = 'urn:oo:test';
 
 /** The real profile service on port 0 over a fresh schema and a private stream prefix. */
 export interface ProfileHarness {
@@ -45,8 +42,7 @@ export interface HarnessOptions {
 export async function startProfileHarness(options: HarnessOptions): Promise<ProfileHarness> {
   const target = await createTestSchema(options.label);
   const prefix = uniqueStreamPrefix(options.label);
-  const { publicKey, privateKey } = await generateKeyPair('ES256');
-  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'test', alg: 'ES256' }] });
+  const auth = await createTestAuth();
 
   const bus = await connectJetStreamBus({ servers: testNatsUrl(), name: 'profile-test', prefix });
   await provision(bus.jsm, await testDefinitions(), { prefix });
@@ -59,8 +55,8 @@ export async function startProfileHarness(options: HarnessOptions): Promise<Prof
     DB_SCHEMA: target.schema,
     NATS_URL: testNatsUrl(),
     STREAM_PREFIX: prefix,
-    AUTH_ISSUER: ISSUER,
-    AUTH_JWKS: jwks,
+    AUTH_ISSUER: auth.issuer,
+    AUTH_JWKS: auth.jwks,
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
   });
   const log = createLogger({ service: 'profile', level: config.LOG_LEVEL });
@@ -71,21 +67,14 @@ export async function startProfileHarness(options: HarnessOptions): Promise<Prof
     db,
     bus,
     service,
-    tokenFor: (userId, roles = []) =>
-      new SignJWT({ roles })
-        .setProtectedHeader({ alg: 'ES256', kid: 'test' })
-        .setSubject(userId)
-        .setIssuer(ISSUER)
-        .setAudience('oo')
-        .setExpirationTime('10m')
-        .sign(privateKey),
+    tokenFor: (userId, roles = []) => auth.sign(userId, { roles }),
     publish: async (subject, message, userId) => {
       await bus.publish(profileEvents.encode(subject, message, { userId, source: 'recommender' }));
     },
     stop: async () => {
       for (const step of service.shutdownSteps) await (typeof step === 'function' ? step() : step.run());
       // Streams reserve their byte limits on the shared server: give them back.
-      for await (const name of bus.jsm.streams.names()) if (name.startsWith(`${prefix}_`)) await bus.jsm.streams.delete(name);
+      await deleteStreamsWithPrefix(bus.jsm, prefix);
       await bus.drain();
       await db.destroy();
       await target.drop();
@@ -101,15 +90,4 @@ async function testDefinitions(): Promise<NatsDefinitions> {
   const used = new Set([...consumers.map((c) => c.stream), 'PROFILE', 'DEADLETTER']);
   const streams = all.streams.filter((s) => used.has(s.name)).map((s) => ({ ...s, maxBytes: 64 * 1024 * 1024 }));
   return { streams, consumers };
-}
-
-/** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { fromBinary, type MessageShape } from '@bufbuild/protobuf';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { subjects, type Subject } from '@oo/contracts';
 import { createDb, migrateToLatest, sql, type Kysely } from '@oo/db';
 import { connectJetStreamBus, loadNatsDefinitions, provision, type JetStreamBus, type NatsDefinitions } from '@oo/events';
 import { serverPort } from '@oo/http';
 import { createLogger } from '@oo/logger';
-import { createTestSchema, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
+import { createTestAuth, createTestSchema, deleteStreamsWithPrefix, eventually, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
 import { loadRecommenderConfig } from '../../src/config';
 import type { RecommenderDatabase } from '../../src/db/database';
 import { recommenderMigrations } from '../../src/db/migrations';
@@ -16,8 +15,6 @@ import type { AdviceLibrary } from '../../src/features/advice/advice-library';
 import type { Clock } from '../../src/features/decisions/recommend.service';
 import { startRecommenderService, type RunningRecommenderService } from '../../src/service';
 import { startFakeMlServing, startFakeProfile, type FakeMlServing, type FakeProfile } from './fake-upstreams';
-
-const ISSUER = 'urn:oo:test';
 
 /** The real recommender on port 0 over a fresh schema and a private stream prefix, with fake upstreams. */
 export interface RecommenderHarness {
@@ -59,10 +56,8 @@ export interface HarnessOptions {
 export async function startRecommenderHarness(options: HarnessOptions): Promise<RecommenderHarness> {
   const target = await createTestSchema(options.label);
   const prefix = uniqueStreamPrefix(options.label);
-  const { publicKey, privateKey } = await generateKeyPair('ES256');
-  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'test', alg: 'ES256' }] });
-  const sign = (sub: string, claims: Record<string, unknown> = {}) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'test' }).setSubject(sub).setIssuer(ISSUER).setAudience('oo').setExpirationTime('10m').sign(privateKey);
+  const auth = await createTestAuth();
+  const sign = auth.sign;
   const serviceToken = await sign('recommender', { token_use: 'service' });
   const profile = await startFakeProfile(() => serviceToken);
   const ml = await startFakeMlServing(() => serviceToken);
@@ -78,8 +73,8 @@ export async function startRecommenderHarness(options: HarnessOptions): Promise<
     DB_SCHEMA: target.schema,
     NATS_URL: testNatsUrl(),
     STREAM_PREFIX: prefix,
-    AUTH_ISSUER: ISSUER,
-    AUTH_JWKS: jwks,
+    AUTH_ISSUER: auth.issuer,
+    AUTH_JWKS: auth.jwks,
     SERVICE_TOKEN: serviceToken,
     PROFILE_URL: profile.url,
     ML_SERVING_URL: ml.url,
@@ -140,7 +135,7 @@ export async function startRecommenderHarness(options: HarnessOptions): Promise<
       for (const step of service.shutdownSteps) await (typeof step === 'function' ? step() : step.run());
       await Promise.all([profile.stop(), ml.stop()]);
       // Streams reserve their byte limits on the shared server: give them back.
-      for await (const name of bus.jsm.streams.names()) if (name.startsWith(`${prefix}_`)) await bus.jsm.streams.delete(name);
+      await deleteStreamsWithPrefix(bus.jsm, prefix);
       await bus.drain();
       await db.destroy();
       await target.drop();
@@ -156,15 +151,4 @@ async function testDefinitions(): Promise<NatsDefinitions> {
   const used = new Set([...consumers.map((c) => c.stream), 'DEADLETTER']);
   const streams = all.streams.filter((s) => used.has(s.name)).map((s) => ({ ...s, maxBytes: 64 * 1024 * 1024 }));
   return { streams, consumers };
-}
-
-/** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

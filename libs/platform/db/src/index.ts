@@ -5,3 +5,4 @@ export { inTransaction, type Executor } from './transaction';
 export { migrateToLatest, migrateDown, type MigrationSet, type MigrateOptions } from './migrations';
 export { runMigrationCommand } from './migration-command';
 export { DbError, type DbErrorCode } from './errors';
+export { listenForNotifications, type NotificationListener, type NotificationListenerOptions } from './notification-listener';

@@ -1,19 +1,17 @@
 import { join } from 'node:path';
 import type { MessageShape } from '@bufbuild/protobuf';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { subjects, type Subject } from '@oo/contracts';
 import { createDb, migrateToLatest, type Kysely } from '@oo/db';
 import { connectJetStreamBus, createEventCodec, loadNatsDefinitions, provision, type JetStreamBus, type NatsDefinitions } from '@oo/events';
 import { serverPort } from '@oo/http';
 import { createLogger } from '@oo/logger';
-import { createTestSchema, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
+import { createTestAuth, createTestSchema, deleteStreamsWithPrefix, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
 import { loadMlServingConfig } from '../../src/config';
 import type { MlDatabase } from '../../src/db/database';
 import { mlServingMigrations } from '../../src/db/migrations';
 import type { Clock } from '../../src/features/reward-join/reward-join.service';
 import { startMlServingService, type RunningMlServingService } from '../../src/service';
 
-const ISSUER = 'urn:oo:test';
 // Events as the recommender's outbox relay would publish them.
 const recommenderEvents = createEventCodec(subjects, { source: 'recommender' });
 
@@ -62,8 +60,7 @@ export interface HarnessOptions {
 export async function startMlHarness(options: HarnessOptions): Promise<MlHarness> {
   const target = await createTestSchema(options.label);
   const prefix = uniqueStreamPrefix(options.label);
-  const { publicKey, privateKey } = await generateKeyPair('ES256');
-  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'test', alg: 'ES256' }] });
+  const auth = await createTestAuth();
 
   const bus = await connectJetStreamBus({ servers: testNatsUrl(), name: 'ml-serving-test', prefix });
   await provision(bus.jsm, await testDefinitions(), { prefix });
@@ -79,8 +76,8 @@ export async function startMlHarness(options: HarnessOptions): Promise<MlHarness
       DB_SCHEMA: target.schema,
       NATS_URL: testNatsUrl(),
       STREAM_PREFIX: prefix,
-      AUTH_ISSUER: ISSUER,
-      AUTH_JWKS: jwks,
+      AUTH_ISSUER: auth.issuer,
+      AUTH_JWKS: auth.jwks,
       LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
       MODEL_POLL_INTERVAL_MS: '250',
       REWARD_SWEEP_INTERVAL_MS: '100',
@@ -103,8 +100,7 @@ export async function startMlHarness(options: HarnessOptions): Promise<MlHarness
   };
 
   const first = await startInstance();
-  const sign = (sub: string, claims: Record<string, unknown>) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'test' }).setSubject(sub).setIssuer(ISSUER).setAudience('oo').setExpirationTime('10m').sign(privateKey);
+  const sign = auth.sign;
 
   return {
     ...first,
@@ -120,7 +116,7 @@ export async function startMlHarness(options: HarnessOptions): Promise<MlHarness
     stop: async () => {
       for (const instance of started.reverse()) await instance.stop();
       // Streams reserve their byte limits on the shared server: give them back.
-      for await (const name of bus.jsm.streams.names()) if (name.startsWith(`${prefix}_`)) await bus.jsm.streams.delete(name);
+      await deleteStreamsWithPrefix(bus.jsm, prefix);
       await bus.drain();
       await db.destroy();
       await target.drop();
@@ -136,15 +132,4 @@ async function testDefinitions(): Promise<NatsDefinitions> {
   const used = new Set([...consumers.map((c) => c.stream), 'DEADLETTER']);
   const streams = all.streams.filter((s) => used.has(s.name)).map((s) => ({ ...s, maxBytes: 64 * 1024 * 1024 }));
   return { streams, consumers };
-}
-
-/** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

@@ -1,5 +1,6 @@
 import { modelVersion, type BanditModel, type FeatureLayout, type ModelConfig } from '@oo/bandit';
-import type { Kysely } from '@oo/db';
+import { listenForNotifications, type Kysely, type NotificationListener } from '@oo/db';
+import { OBSERVATIONS_CHANNEL } from '../../db/migrations/2026_11_22_100100_create_model_state';
 import type { Logger } from '@oo/logger';
 import type { MlDatabase } from '../../db/database';
 import { MlServingError } from '../../errors';
@@ -8,7 +9,6 @@ import { checkpointModel } from './checkpointer';
 import { loadModel } from './model-loader';
 import { layoutNames, observationsAfter } from './model-state.repository';
 import { ObservationApplier } from './observation-applier';
-import { listenForObservations, type ObservationListener } from './observation-listener';
 
 export interface LiveModelOptions {
   db: Kysely<MlDatabase>;
@@ -50,7 +50,7 @@ export class LiveModel {
   private forceCheckpoint = false;
   private updatedAt = new Date(0);
   private readonly applier: ObservationApplier;
-  private listener: ObservationListener | undefined;
+  private listener: NotificationListener | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private rerun = false;
@@ -69,7 +69,14 @@ export class LiveModel {
   /** Starts loading (retrying while the database is unavailable) and following the log. */
   start(): void {
     const { databaseUrl, schema, log, pollIntervalMs } = this.options;
-    this.listener = listenForObservations(databaseUrl, schema, () => void this.catchUp(), log);
+    this.listener = listenForNotifications({
+      url: databaseUrl,
+      channel: OBSERVATIONS_CHANNEL,
+      payload: schema,
+      applicationName: `${schema}-observation-listener`,
+      onNotify: () => void this.catchUp(),
+      onProblem: (err, what) => log.warn({ err, schema }, `observation listener ${what}`),
+    });
     this.pollTimer = setInterval(() => void this.catchUp(), pollIntervalMs);
     this.pollTimer.unref();
     void this.catchUp();
