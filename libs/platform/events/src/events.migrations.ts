@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { MigrationSet } from '@oo/db';
+import { createErasedUsers } from './erased-users';
 import { OUTBOX_CHANNEL } from './events.tables';
 
 // Unqualified names land in the service's schema: migrations run with search_path set to it.
@@ -82,4 +83,5 @@ const createInbox: Migration = {
 export const eventsMigrations: MigrationSet = {
   '2026_11_21_000001_create_outbox': createOutbox,
   '2026_11_21_000002_create_inbox': createInbox,
+  '2026_12_01_000001_create_erased_users': createErasedUsers,
 };

@@ -40,7 +40,13 @@ export interface InboxCursorTable {
   updated_at: Generated<Date>;
 }
 
+export interface ErasedUserTable {
+  user_key: string;
+  erased_at: Generated<Date>;
+}
+
 export interface EventsDatabase {
+  event_erased_user: ErasedUserTable;
   event_outbox: OutboxTable;
   event_outbox_sequence: OutboxSequenceTable;
   event_inbox: InboxTable;

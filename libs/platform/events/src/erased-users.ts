@@ -1,0 +1,41 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+import type { EventsDatabase } from './events.tables';
+
+// A user erased from this service's schema. Kept so that events about the user that arrive late
+// (a redelivery, a replay, another service's outbox catching up) change nothing.
+
+export const createErasedUsers: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`
+      create table event_erased_user (
+        user_key text primary key,
+        erased_at timestamptz not null default now()
+      )`.execute(db);
+    await sql`create index event_erased_user_erased_at on event_erased_user (erased_at)`.execute(db);
+  },
+  async down(db: Kysely<unknown>) {
+    await sql`drop table if exists event_erased_user`.execute(db);
+  },
+};
+
+/** Records that the user was erased here; idempotent. */
+export async function markUserErased(db: Kysely<EventsDatabase>, userKey: string): Promise<void> {
+  await sql`insert into event_erased_user (user_key) values (${userKey}) on conflict (user_key) do nothing`.execute(db);
+}
+
+/**
+ * True when the user was erased from this schema; consumers then treat the user's events as no-ops.
+ *
+ * @example
+ * if (await isUserErased(eventsDb(trx), event.userId)) return 'erased';
+ */
+export async function isUserErased(db: Kysely<EventsDatabase>, userKey: string): Promise<boolean> {
+  const { rows } = await sql<{ one: number }>`select 1 as one from event_erased_user where user_key = ${userKey}`.execute(db);
+  return rows.length > 0;
+}
+
+/** Forgets erasures older than `cutoff` (past every stream's retention, nothing about them can arrive). */
+export async function pruneErasedUsers(db: Kysely<EventsDatabase>, cutoff: Date): Promise<number> {
+  const result = await sql`delete from event_erased_user where erased_at < ${cutoff}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
