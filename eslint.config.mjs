@@ -1,5 +1,6 @@
 // Lint for the whole workspace. The module-boundary rule is the architecture made executable:
 // tags in each project.json say what a project is (type:*) and whom it belongs to (scope:*).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
@@ -15,8 +16,18 @@ const typeConstraints = [
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:testing'] },
 ];
 
+// The scopes are read from the projects' own tags, so a new service needs no edit here.
+const root = new URL('.', import.meta.url).pathname;
+const projectScopes = ['apps', 'ml', 'tools']
+  .filter((parent) => existsSync(`${root}${parent}`))
+  .flatMap((parent) => readdirSync(`${root}${parent}`).map((child) => `${root}${parent}/${child}/project.json`))
+  .filter((file) => existsSync(file))
+  .flatMap((file) => JSON.parse(readFileSync(file, 'utf8')).tags ?? [])
+  .filter((tag) => tag.startsWith('scope:') && tag !== 'scope:shared')
+  .map((tag) => tag.slice('scope:'.length));
+
 // A service sees only its own code and shared libraries; shared libraries see only shared ones.
-const scopeConstraints = ['gateway', 'auth', 'profile', 'integrations', 'recommender', 'notifier', 'ml']
+const scopeConstraints = [...new Set(projectScopes)]
   .map((scope) => ({ sourceTag: `scope:${scope}`, onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'] }))
   .concat([{ sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] }]);
 

@@ -372,7 +372,7 @@ async function main(): Promise<number> {
     const direct: number[] = [];
     for (let i = 0; i < SEQUENTIAL; i++) {
       const t0 = performance.now();
-      await h.service.features.getProfile(users[i % USERS] ?? '');
+      await h.service.ctx.features.getProfile(users[i % USERS] ?? '');
       direct.push(performance.now() - t0);
     }
     inside.start();

@@ -1,69 +1,48 @@
-import type { Server } from 'node:http';
-import { isSubject } from '@oo/contracts';
-import { createDb, isDbReachable } from '@oo/db';
-import { connectJetStreamBus, createEventsMetrics, startOutboxRelay } from '@oo/events';
-import { closeServer, createJwtVerifier, listen, Readiness, type ShutdownStep } from '@oo/http';
-import type { Logger } from '@oo/logger';
-import { createApp } from './app';
-import type { ProfileConfig } from './config';
+import { isSubject, subjects } from '@oo/contracts';
+import { defineService, type Kit } from '@oo/service';
+import { createRoutes } from './app';
+import { profileConfigSchema, type ProfileConfig } from './config';
 import type { ProfileDatabase } from './db/database';
-import { enqueueProfileEvent } from './events/outbox';
-import { startSubscriptions } from './events/subscriptions';
-import { ProfileFeaturesService, type Clock } from './features/profile-features/profile-features.service';
+import { profileMigrations } from './db/migrations';
+import { profileSubscriptions } from './events/subscription-table';
+import { ProfileFeaturesService } from './features/profile-features/profile-features.service';
 import type { AnyFeatureDefinition } from './features/registry/feature-definition';
 import { FeatureRegistry } from './features/registry/feature-registry';
 import { initialFeatures } from './features/registry/initial-features';
 import { startProjectionPruning } from './features/tip-projection/projection-pruning';
 
-export interface RunningProfileService {
-  server: Server;
-  features: ProfileFeaturesService;
-  /** The shutdown steps in the order of the brief, for onShutdown or a test's afterAll. */
-  shutdownSteps: ShutdownStep[];
+type ProfileKit = Kit<ProfileConfig, ProfileDatabase, typeof subjects>;
+
+function setupProfile(kit: ProfileKit, registry: FeatureRegistry) {
+  const features = new ProfileFeaturesService({ db: kit.db, registry, clock: kit.clock });
+  const stopPruning = startProjectionPruning(kit.db, kit.log, kit.clock, kit.config.PROJECTION_RETENTION_DAYS);
+  return { registry, features, stopPruning };
 }
 
+/** What the profile's routes and handlers receive. */
+export type ProfileContext = ProfileKit & ReturnType<typeof setupProfile>;
+
 /**
- * Wires the profile service and starts it: registry (a misspelt subject stops here), database,
- * bus, outbox relay, one consumer per registry subject, HTTP.
+ * Declares the profile over a feature registry (a misspelt subject stops here, before any side
+ * effect): features with lazy TTL refresh, preferences, consents, and one consumer per subject
+ * the registry's features are invalidated by.
  *
  * @example
- * const service = await startProfileService(loadProfileConfig(), log);
+ * const withExtra = createProfileService([...initialFeatures, myFeature]);
  */
-export async function startProfileService(
-  config: ProfileConfig,
-  log: Logger,
-  clock: Clock = () => new Date(),
-  definitions: readonly AnyFeatureDefinition[] = initialFeatures,
-): Promise<RunningProfileService> {
+export function createProfileService(definitions: readonly AnyFeatureDefinition[] = initialFeatures) {
   const registry = new FeatureRegistry(definitions, isSubject);
-  const db = createDb<ProfileDatabase>(
-    { url: config.DATABASE_URL, schema: config.DB_SCHEMA, applicationName: 'profile' },
-    { onPoolError: (err) => log.warn({ err }, 'an idle database connection failed') },
-  );
-  const metrics = createEventsMetrics();
-  const bus = await connectJetStreamBus({ servers: config.NATS_URL, name: 'profile', prefix: config.STREAM_PREFIX, log, metrics });
-  const features = new ProfileFeaturesService({ db, registry, clock });
-  const relay = startOutboxRelay({ db, bus, log, metrics, databaseUrl: config.DATABASE_URL });
-  const consumers = await startSubscriptions({ bus, db, log, metrics, registry, features, concurrency: config.CONSUMER_CONCURRENCY });
-  const stopPruning = startProjectionPruning(db, log, clock, config.PROJECTION_RETENTION_DAYS);
-  const verifier = createJwtVerifier({ issuer: config.AUTH_ISSUER, jwksUrl: config.AUTH_JWKS_URL, jwks: config.AUTH_JWKS });
-  const readiness = new Readiness()
-    .add('database', () => isDbReachable(db))
-    .add('nats', () => bus.health().healthy)
-    .add('consumers', () => consumers.every((c) => c.health().healthy));
-  const app = createApp({ db, log, readiness, verifier, registry, features, enqueue: enqueueProfileEvent, clock });
-  const server = await listen(app, config.PORT);
-  return {
-    server,
-    features,
-    shutdownSteps: [
-      { name: 'mark not ready', run: () => readiness.markShuttingDown() },
-      { name: 'close http', run: () => closeServer(server) },
-      { name: 'stop consumers', run: () => Promise.all(consumers.map((c) => c.stop())) },
-      { name: 'stop outbox relay', run: () => relay.stop() },
-      { name: 'stop pruning', run: stopPruning },
-      { name: 'drain bus', run: () => bus.drain() },
-      { name: 'close database', run: () => db.destroy() },
-    ],
-  };
+  return defineService<ProfileDatabase>()({
+    name: 'profile',
+    config: profileConfigSchema,
+    migrations: profileMigrations,
+    subjects,
+    setup: (kit) => setupProfile(kit, registry),
+    routes: (ctx) => createRoutes(ctx),
+    subscriptions: profileSubscriptions(registry),
+    stop: [{ name: 'stop pruning', run: (ctx) => ctx.stopPruning() }],
+  });
 }
+
+/** The profile service with the initial features. */
+export const profile = createProfileService();

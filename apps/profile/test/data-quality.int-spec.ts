@@ -13,10 +13,10 @@ describe('admin data quality', () => {
     // Ten known users; six read their features at 12:00, so four have nothing cached.
     const users = Array.from({ length: 10 }, (_, i) => `u${i}`);
     await h.db.insertInto('profiles').values(users.map((user_id) => ({ user_id }))).execute();
-    for (const user of users.slice(0, 6)) await h.service.features.getProfile(user);
+    for (const user of users.slice(0, 6)) await h.service.ctx.features.getProfile(user);
     // Two hours later two of them read again: their 1 h tip_volume is recomputed, the other four's is stale.
     now = new Date('2026-11-20T14:00:00Z');
-    for (const user of users.slice(0, 2)) await h.service.features.getProfile(user);
+    for (const user of users.slice(0, 2)) await h.service.ctx.features.getProfile(user);
     // One cached value from an older registry version counts as stale too.
     await h.db.updateTable('user_profile_features').set({ registry_version: 'r-old' }).where('user_id', '=', 'u5').where('name', '=', 'completion_rate_30d').execute();
 

@@ -2,12 +2,10 @@ import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Reaction, TipFeedbackSchema, TipServedSchema } from '@oo/contracts';
 import type { EncodedEvent } from '@oo/events';
-import { createLogger } from '@oo/logger';
-import { loadProfileConfig } from '../src/config';
 import { profileEvents } from '../src/events/outbox';
 import { defineFeature } from '../src/features/registry/feature-definition';
 import { initialFeatures } from '../src/features/registry/initial-features';
-import { startProfileService } from '../src/service';
+import { createProfileService } from '../src/service';
 import { eventually } from '@oo/testing';
 import { startProfileHarness, type ProfileHarness } from './support/profile-harness';
 
@@ -89,9 +87,6 @@ describe('profile service fed by the bus', () => {
 
   it('refuses to start with a misspelt subject, naming the feature and the subject', async () => {
     const typo = defineFeature({ name: 'typo_feature', dtype: 'numeric', ttlSec: 60, description: 'x', invalidatedBy: ['signals.tip.feedbak'], fallback: 0, compute: async () => 1 });
-    const config = loadProfileConfig({ DATABASE_URL: 'postgres://127.0.0.1:1/none', NATS_URL: 'nats://127.0.0.1:1', AUTH_ISSUER: 'x', AUTH_JWKS_URL: 'http://127.0.0.1:1/jwks' });
-    await expect(startProfileService(config, createLogger({ service: 'profile', level: 'silent' }), () => now, [...initialFeatures, typo])).rejects.toThrow(
-      /typo_feature.*signals\.tip\.feedbak/,
-    );
+    expect(() => createProfileService([...initialFeatures, typo])).toThrow(/typo_feature.*signals\.tip\.feedbak/);
   });
 });

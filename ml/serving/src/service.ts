@@ -1,47 +1,32 @@
-import type { Server } from 'node:http';
-import { createDb, isDbReachable } from '@oo/db';
+import { subjects } from '@oo/contracts';
 import { createDecisionFeaturizer } from '@oo/decision-features';
-import { connectJetStreamBus, createEventsMetrics, startOutboxRelay } from '@oo/events';
-import { closeServer, createJwtVerifier, createMetrics, listen, Readiness, type ShutdownStep } from '@oo/http';
-import type { Logger } from '@oo/logger';
-import { createApp } from './app';
-import type { MlServingConfig } from './config';
+import { defineService, type Kit } from '@oo/service';
+import { createRoutes } from './app';
+import { mlServingConfigSchema, type MlServingConfig } from './config';
 import type { MlDatabase } from './db/database';
-import { startSubscriptions } from './events/subscriptions';
+import { mlServingMigrations } from './db/migrations';
+import { tipFeedbackHandler } from './events/consumers/tip-feedback.consumer';
+import { tipServedHandler } from './events/consumers/tip-served.consumer';
+import { userDeletionHandler } from './events/consumers/user-deletion.consumer';
 import { LiveModel } from './features/model-state/live-model';
 import { registerLayout } from './features/model-state/model-state.repository';
-import { RewardJoin, type Clock } from './features/reward-join/reward-join.service';
+import { RewardJoin } from './features/reward-join/reward-join.service';
 import { rewardRulesFrom } from './features/reward-join/reward-rules';
-import { startRewardSweeper, type RewardSweeper } from './features/reward-join/reward-sweeper';
+import { startRewardSweeper } from './features/reward-join/reward-sweeper';
 import { createPolicyCatalog } from './features/scoring/policy-catalog';
-import { createScorer, type Scorer } from './features/scoring/scoring.service';
+import { createScorer } from './features/scoring/scoring.service';
 import { createMlMetrics } from './metrics';
 
-export interface RunningMlServingService {
-  server: Server;
-  live: LiveModel;
-  scorer: Scorer;
-  sweeper: RewardSweeper;
-  /** The shutdown steps in the order of the brief, for onShutdown or a test's afterAll. */
-  shutdownSteps: ShutdownStep[];
-}
+type MlKit = Kit<MlServingConfig, MlDatabase, typeof subjects>;
 
 /**
- * Wires ml-serving and starts it: database, bus, the model (loaded in the background; not ready
- * until it has caught up with the observation log), the reward-join consumers, the sweeper, HTTP.
- *
- * @example
- * const service = await startMlServingService(loadMlServingConfig(), log);
+ * ml-serving's own parts: the model (loaded in the background; not ready until it has caught up
+ * with the observation log), the reward join and its sweeper, the scorer.
  */
-export async function startMlServingService(config: MlServingConfig, log: Logger, clock: Clock = () => new Date()): Promise<RunningMlServingService> {
+async function setupMlServing(kit: MlKit) {
+  const { config, db, log, clock } = kit;
   const featurizer = createDecisionFeaturizer();
-  const db = createDb<MlDatabase>(
-    { url: config.DATABASE_URL, schema: config.DB_SCHEMA, applicationName: 'ml-serving' },
-    { onPoolError: (err) => log.warn({ err }, 'an idle database connection failed') },
-  );
-  const httpMetrics = createMetrics({ service: 'ml-serving' });
-  const metrics = createMlMetrics(httpMetrics.registry);
-  const eventsMetrics = createEventsMetrics(httpMetrics.registry);
+  const metrics = createMlMetrics(kit.registry);
   const live = new LiveModel({
     db,
     layout: featurizer.builder.layout,
@@ -58,34 +43,38 @@ export async function startMlServingService(config: MlServingConfig, log: Logger
   // Before any settlement: instances still on another layout read this one's vectors by name.
   await registerLayout(db, featurizer.builder.layout);
   live.start();
-  const bus = await connectJetStreamBus({ servers: config.NATS_URL, name: 'ml-serving', prefix: config.STREAM_PREFIX, log, metrics: eventsMetrics });
   const join = new RewardJoin({ featurizer, rules: rewardRulesFrom(config), log, metrics, clock });
-  const relay = startOutboxRelay({ db, bus, log, metrics: eventsMetrics, databaseUrl: config.DATABASE_URL });
-  const consumers = await startSubscriptions({ bus, db, log, metrics: eventsMetrics, join, clock, concurrency: config.CONSUMER_CONCURRENCY });
   const sweeper = startRewardSweeper({ db, join, log, clock, intervalMs: config.REWARD_SWEEP_INTERVAL_MS, retentionMs: config.DECISION_RETENTION_MS });
   const scorer = createScorer({ featurizer, catalog: createPolicyCatalog(config.POLICIES), currentModel: () => live.current() });
-  const verifier = createJwtVerifier({ issuer: config.AUTH_ISSUER, jwksUrl: config.AUTH_JWKS_URL, jwks: config.AUTH_JWKS });
-  const readiness = new Readiness()
-    .add('model', () => live.isReady())
-    .add('database', () => isDbReachable(db))
-    .add('nats', () => bus.health().healthy)
-    .add('consumers', () => consumers.every((c) => c.health().healthy));
-  const app = createApp({ log, readiness, verifier, httpMetrics, metrics, scorer, live });
-  const server = await listen(app, config.PORT);
-  return {
-    server,
-    live,
-    scorer,
-    sweeper,
-    shutdownSteps: [
-      { name: 'mark not ready', run: () => readiness.markShuttingDown() },
-      { name: 'close http', run: () => closeServer(server) },
-      { name: 'stop consumers', run: () => Promise.all(consumers.map((c) => c.stop())) },
-      { name: 'stop sweeper', run: () => sweeper.stop() },
-      { name: 'stop model', run: () => live.stop() },
-      { name: 'stop outbox relay', run: () => relay.stop() },
-      { name: 'drain bus', run: () => bus.drain() },
-      { name: 'close database', run: () => db.destroy() },
-    ],
-  };
+  return { metrics, live, join, sweeper, scorer };
 }
+
+/** What ml-serving's routes and handlers receive. */
+export type MlServingContext = MlKit & Awaited<ReturnType<typeof setupMlServing>>;
+
+/** ml-serving: scores candidates under the live and shadow policies, and learns from the reward join. */
+export const mlServing = defineService<MlDatabase>()({
+  name: 'ml-serving',
+  config: mlServingConfigSchema,
+  migrations: mlServingMigrations,
+  subjects,
+  // 100 candidates × 64 features is the largest valid request; it fits well inside this.
+  jsonLimit: '512kb',
+  setup: setupMlServing,
+  routes: (ctx) => createRoutes(ctx),
+  subscriptions: [
+    { durable: 'ml-serving__tip_served', subject: 'signals.tip.served', handler: (trx, e, ctx) => tipServedHandler(ctx.join)(trx, e.message) },
+    { durable: 'ml-serving__tip_feedback', subject: 'signals.tip.feedback', handler: (trx, e, ctx) => tipFeedbackHandler(ctx.join)(trx, e.message) },
+    {
+      durable: 'ml-serving__user_deletion',
+      subject: 'users.deletion.requested',
+      applyToErasedUsers: true,
+      handler: (trx, e, ctx) => userDeletionHandler(ctx.clock)(trx, e.message),
+    },
+  ],
+  readiness: { model: (ctx) => ctx.live.isReady() },
+  stop: [
+    { name: 'stop sweeper', run: (ctx) => ctx.sweeper.stop() },
+    { name: 'stop model', run: (ctx) => ctx.live.stop() },
+  ],
+});

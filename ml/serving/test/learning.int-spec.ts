@@ -88,7 +88,7 @@ describe('online learning from the decision log', () => {
   it('settles a decision without a reaction with the no-reaction reward once the window has passed, and ignores feedback after that', async () => {
     await h.publish('signals.tip.served', served('d5', user, 2), user);
     await eventually(async () => (await decision('d5')) ?? undefined, 'decision d5 recorded');
-    expect((await h.service.sweeper.sweep())).toBe(0);
+    expect((await h.service.ctx.sweeper.sweep())).toBe(0);
     expect(await decision('d5')).toMatchObject({ settled_at: null });
 
     now = new Date(DECISION_TIME.getTime() + 24 * 3_600_000 + 1_000);

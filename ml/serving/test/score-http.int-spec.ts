@@ -25,7 +25,7 @@ describe('ml-serving HTTP API', () => {
   });
 
   it('keeps an instance that cannot load its model out of service (readyz 503, score 503) until it can', async () => {
-    const layoutVersion = h.service.live.status()?.layoutVersion ?? '';
+    const layoutVersion = h.service.ctx.live.status()?.layoutVersion ?? '';
     await h.db.insertInto('model_snapshots').values({ layout_version: layoutVersion, version: 0, snapshot: Buffer.from('not a snapshot'), users: 0, created_at: new Date() }).execute();
     const broken = await h.startInstance({ waitForModel: false });
     const ready = await fetch(`${broken.baseUrl}/readyz`);
@@ -40,7 +40,7 @@ describe('ml-serving HTTP API', () => {
     expect(((await score.json()) as { code: string }).code).toBe('ML_MODEL_NOT_READY');
 
     await h.db.deleteFrom('model_snapshots').execute();
-    await broken.service.live.loaded;
+    await broken.service.ctx.live.loaded;
     expect((await fetch(`${broken.baseUrl}/readyz`)).status).toBe(200);
   });
 

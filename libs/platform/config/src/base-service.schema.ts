@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseUrl, durationMs, httpUrl, jwksJson, logLevel, natsUrl, nodeEnv, port } from './config-fields';
+import { databaseUrl, durationMs, httpUrl, int, jwksJson, logLevel, natsUrl, nodeEnv, port } from './config-fields';
 import { DEFAULT_PORTS, type ServiceName } from './default-ports';
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -21,7 +21,14 @@ export function baseServiceShape(service: ServiceName) {
       .string()
       .regex(SCHEMA_NAME, 'must be a lower-case identifier (a-z, 0-9, _)')
       .default(service.replaceAll('-', '_')),
-    NATS_URL: natsUrl(),
+    /** Connections for HTTP requests. */
+    DB_POOL_MAX: int({ min: 1, max: 200, default: 10 }),
+    /** Connections for consumers and the outbox relay, apart so they can never starve HTTP. */
+    DB_CONSUMER_POOL_MAX: int({ min: 1, max: 200, default: 4 }),
+    // Unset only in the embedded start, which hands every service one in-process bus.
+    NATS_URL: natsUrl().optional(),
+    /** How many events each consumer handles at once. */
+    CONSUMER_CONCURRENCY: int({ min: 1, max: 256, default: 16 }),
     // Tests give each file its own prefix so streams never collide; production leaves it empty.
     STREAM_PREFIX: z.string().default(''),
     AUTH_ISSUER: z.string().min(1),

@@ -1,28 +1,21 @@
-import { join } from 'node:path';
 import type { MessageShape } from '@bufbuild/protobuf';
-import { subjects, type Subject } from '@oo/contracts';
-import { createDb, migrateToLatest, type Kysely } from '@oo/db';
-import { connectJetStreamBus, createEventCodec, loadNatsDefinitions, provision, type JetStreamBus, type NatsDefinitions } from '@oo/events';
-import { serverPort } from '@oo/http';
-import { createLogger } from '@oo/logger';
-import { createTestAuth, createTestSchema, deleteStreamsWithPrefix, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
-import { loadMlServingConfig } from '../../src/config';
+import type { subjects, Subject } from '@oo/contracts';
+import type { Kysely } from '@oo/db';
+import type { JetStreamBus } from '@oo/events';
+import type { RunningService } from '@oo/service';
+import { startServiceHarness } from '@oo/testing';
 import type { MlDatabase } from '../../src/db/database';
-import { mlServingMigrations } from '../../src/db/migrations';
 import type { Clock } from '../../src/features/reward-join/reward-join.service';
-import { startMlServingService, type RunningMlServingService } from '../../src/service';
-
-// Events as the recommender's outbox relay would publish them.
-const recommenderEvents = createEventCodec(subjects, { source: 'recommender' });
+import { mlServing, type MlServingContext } from '../../src/service';
 
 /** One running instance of ml-serving. */
 export interface MlInstance {
   baseUrl: string;
-  service: RunningMlServingService;
+  service: RunningService<MlServingContext>;
   stop(): Promise<void>;
 }
 
-/** ml-serving on port 0 over a fresh schema and a private stream prefix; more instances may join. */
+/** ml-serving (the kit's harness) on a fresh schema and a private stream prefix; more instances may join. */
 export interface MlHarness extends MlInstance {
   db: Kysely<MlDatabase>;
   bus: JetStreamBus;
@@ -49,87 +42,31 @@ export interface HarnessOptions {
   beforeStart?: (db: Kysely<MlDatabase>) => Promise<void>;
 }
 
+// Short poll and sweep intervals, so tests see learning promptly.
+const TEST_ENV = { MODEL_POLL_INTERVAL_MS: '250', REWARD_SWEEP_INTERVAL_MS: '100' };
+
+const instanceOf = (service: RunningService<MlServingContext>): MlInstance => ({ baseUrl: service.url, service, stop: () => service.stop() });
+
 /**
- * Starts ml-serving as `main.ts` does, but with test keys, schema and stream prefix, and short
- * poll and sweep intervals.
- *
  * @example
  * const h = await startMlHarness({ label: 'ml-score' });
  * afterAll(() => h.stop());
  */
 export async function startMlHarness(options: HarnessOptions): Promise<MlHarness> {
-  const target = await createTestSchema(options.label);
-  const prefix = uniqueStreamPrefix(options.label);
-  const auth = await createTestAuth();
-
-  const bus = await connectJetStreamBus({ servers: testNatsUrl(), name: 'ml-serving-test', prefix });
-  await provision(bus.jsm, await testDefinitions(), { prefix });
-  const db = createDb<MlDatabase>({ url: target.url, schema: target.schema });
-  await migrateToLatest(db, { schema: target.schema, migrations: mlServingMigrations });
-  await options.beforeStart?.(db);
-
-  const started: MlInstance[] = [];
-  const startInstance = async (instance: InstanceOptions = {}): Promise<MlInstance> => {
-    const config = loadMlServingConfig({
-      PORT: '0',
-      DATABASE_URL: target.url,
-      DB_SCHEMA: target.schema,
-      NATS_URL: testNatsUrl(),
-      STREAM_PREFIX: prefix,
-      AUTH_ISSUER: auth.issuer,
-      AUTH_JWKS: auth.jwks,
-      LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
-      MODEL_POLL_INTERVAL_MS: '250',
-      REWARD_SWEEP_INTERVAL_MS: '100',
-      ...options.env,
-      ...instance.env,
-    });
-    const log = createLogger({ service: 'ml-serving', level: config.LOG_LEVEL });
-    const service = await startMlServingService(config, log, instance.clock ?? options.clock);
-    const running: MlInstance = {
-      baseUrl: `http://127.0.0.1:${serverPort(service.server)}`,
-      service,
-      stop: async () => {
-        for (const step of service.shutdownSteps) await (typeof step === 'function' ? step() : step.run());
-      },
-    };
-    // Registered before waiting, so a model that never loads still gets stopped.
-    started.push(running);
-    if (instance.waitForModel ?? true) await service.live.loaded;
-    return running;
-  };
-
-  const first = await startInstance();
-  const sign = auth.sign;
-
+  const h = await startServiceHarness(mlServing, { ...options, env: { ...TEST_ENV, ...options.env } });
+  await h.service.ctx.live.loaded;
   return {
-    ...first,
-    db,
-    bus,
-    token: (kind) =>
-      kind === 'service' ? sign('recommender', { token_use: 'service' }) : sign(kind === 'admin' ? 'ada' : 'bea', { roles: kind === 'admin' ? ['admin'] : [] }),
-    publish: async (subject, message, userId, publishOptions = {}) => {
-      const event = recommenderEvents.encode(subject, message, { userId, ...(publishOptions.id ? { id: publishOptions.id } : {}) });
-      await bus.publish(publishOptions.msgId ? { ...event, msgId: publishOptions.msgId } : event);
+    ...instanceOf(h.service),
+    db: h.db,
+    bus: h.bus,
+    token: (kind) => (kind === 'service' ? h.serviceToken('recommender') : h.tokenFor(kind === 'admin' ? 'ada' : 'bea', { roles: kind === 'admin' ? ['admin'] : [] })),
+    publish: (subject, message, userId, publishOptions = {}) =>
+      h.publish(subject, message, userId, { source: 'recommender', ...(publishOptions.id ? { id: publishOptions.id } : {}), ...(publishOptions.msgId ? { msgId: publishOptions.msgId } : {}) }),
+    startInstance: async (instance = {}) => {
+      const service = await h.startInstance({ clock: instance.clock ?? options.clock, env: { ...TEST_ENV, ...options.env, ...instance.env } });
+      if (instance.waitForModel ?? true) await service.ctx.live.loaded;
+      return instanceOf(service);
     },
-    startInstance,
-    stop: async () => {
-      for (const instance of started.reverse()) await instance.stop();
-      // Streams reserve their byte limits on the shared server: give them back.
-      await deleteStreamsWithPrefix(bus.jsm, prefix);
-      await bus.drain();
-      await db.destroy();
-      await target.drop();
-    },
+    stop: h.stop,
   };
-}
-
-// ml-serving's streams and consumers as deployed, with small byte limits: JetStream reserves each
-// stream's limit, and many test files share one server.
-async function testDefinitions(): Promise<NatsDefinitions> {
-  const all = await loadNatsDefinitions(join(__dirname, '../../../../deploy/nats'));
-  const consumers = all.consumers.filter((c) => c.durable.startsWith('ml-serving__'));
-  const used = new Set([...consumers.map((c) => c.stream), 'DEADLETTER']);
-  const streams = all.streams.filter((s) => used.has(s.name)).map((s) => ({ ...s, maxBytes: 64 * 1024 * 1024 }));
-  return { streams, consumers };
 }

@@ -1,0 +1,58 @@
+import { subjects, type Subject, type SubjectMessage } from '@oo/contracts';
+import type { Transaction } from '@oo/db';
+import type { ReceivedEvent } from '@oo/events';
+import type { Subscription } from '@oo/service';
+import type { ProfileDatabase } from '../db/database';
+import { ProfileError } from '../errors';
+import type { FeatureRegistry } from '../features/registry/feature-registry';
+import type { ProfileContext } from '../service';
+import { projectTipFeedback } from './consumers/tip-feedback.consumer';
+import { projectTipServed } from './consumers/tip-served.consumer';
+import { userDeletionHandler } from './consumers/user-deletion.consumer';
+import { enqueueProfileEvent } from './outbox';
+
+type Projector<S extends Subject> = (trx: Transaction<ProfileDatabase>, message: SubjectMessage<S>) => Promise<string>;
+type ProfileSubscription = Subscription<typeof subjects, ProfileContext, ProfileDatabase>;
+
+// Subjects whose events also feed a projection; any other registry subject only invalidates.
+const PROJECTORS: { [S in Subject]?: Projector<S> } = {
+  'signals.tip.served': projectTipServed,
+  'signals.tip.feedback': projectTipFeedback,
+};
+
+// Published by this service and handled inside the publishing transaction, never consumed back.
+const OWN_SUBJECT_PREFIX = 'profile.';
+
+/** `signals.tip.feedback` → `profile__tip_feedback`, as declared in deploy/nats/consumers/profile.json. */
+export function durableFor(subject: string): string {
+  return `profile__${subject.split('.').slice(1).join('_')}`;
+}
+
+const userDeletion: ProfileSubscription = {
+  durable: 'profile__user_deletion',
+  subject: 'users.deletion.requested',
+  applyToErasedUsers: true,
+  handler: (trx, event, ctx) => userDeletionHandler({ clock: ctx.clock, enqueue: enqueueProfileEvent })(trx, event.message),
+};
+
+/**
+ * The profile's subscription table: erasure, plus one durable consumer per unique subject in the
+ * registry, whose events update the projection and delete the user's affected features in the
+ * same transaction.
+ */
+export function profileSubscriptions(registry: FeatureRegistry): ProfileSubscription[] {
+  const invalidating = registry.subjects().filter((s) => !s.startsWith(OWN_SUBJECT_PREFIX));
+  return [
+    userDeletion,
+    ...invalidating.map((subject): ProfileSubscription => {
+      if (!(subject in subjects)) throw new ProfileError('PROFILE_UNKNOWN_SUBJECT', `no schema for subject ${subject}`);
+      const project = PROJECTORS[subject as Subject] as Projector<Subject> | undefined;
+      const handler = async (trx: Transaction<ProfileDatabase>, event: ReceivedEvent<SubjectMessage<Subject>>, ctx: ProfileContext) => {
+        const userId = project ? await project(trx, event.message) : event.subject;
+        if (userId) await ctx.features.invalidate(trx, userId, subject);
+      };
+      // One row per subject the registry names; the subject is known only at run time here.
+      return { durable: durableFor(subject), subject, handler } as ProfileSubscription;
+    }),
+  ];
+}

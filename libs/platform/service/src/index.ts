@@ -1,0 +1,17 @@
+// Public API of @oo/service, the service kit: declare a service, run it (main.ts), or start it in
+// a test or beside others in one process.
+export {
+  defineService,
+  type ContextOf,
+  type Enqueue,
+  type Kit,
+  type KitConfig,
+  type ServiceDescriptor,
+  type StopStep,
+  type Subscription,
+  type SubscriptionHandler,
+} from './service-descriptor';
+export { startService, type RunningService, type StartServiceOptions } from './start-service';
+export { runService } from './run-service';
+export { checkSubscriptions, findNatsDefinitions } from './subscription-table';
+export { defineServiceErrors, ServiceError, ServiceKitError, type ServiceErrorClass } from './service-error';

@@ -1,0 +1,25 @@
+import { onShutdown } from '@oo/http';
+import type { SubjectMap } from '@oo/events';
+import type { KitConfig, ServiceDescriptor } from './service-descriptor';
+import { startService } from './start-service';
+
+/**
+ * The whole of a service's `main.ts`: start it from `process.env` and stop it in order on
+ * SIGTERM/SIGINT. A start-up failure (bad config, database unreachable) exits 1 with the reason.
+ *
+ * @example
+ * // apps/profile/src/main.ts
+ * void runService(profile);
+ */
+export async function runService<C extends KitConfig, DB, M extends SubjectMap, Own extends object>(
+  descriptor: ServiceDescriptor<C, DB, M, Own>,
+): Promise<void> {
+  try {
+    const running = await startService(descriptor);
+    const graceMs = Number(process.env['SHUTDOWN_GRACE_MS'] ?? '') || 10_000;
+    onShutdown(running.log, running.shutdownSteps, { graceMs });
+  } catch (err) {
+    process.stderr.write(`${descriptor.name} failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+}

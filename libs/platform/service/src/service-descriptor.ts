@@ -1,0 +1,121 @@
+import type { ServiceName } from '@oo/config';
+import type { Kysely, MigrationSet, Transaction } from '@oo/db';
+import type { EnqueuedEvent, EncodeOptions, EventBus, EventCodec, MessageOf, ReceivedEvent, SubjectMap, SubjectOf } from '@oo/events';
+import type { JwtVerifier } from '@oo/http';
+import type { Logger } from '@oo/logger';
+import type { RequestHandler, Router } from 'express';
+import type { Registry } from 'prom-client';
+import type { z } from 'zod';
+
+/** The keys the kit itself reads from every service's configuration (see `kitConfigShape`). */
+export interface KitConfig {
+  readonly NODE_ENV: string;
+  readonly LOG_LEVEL: string;
+  readonly PORT: number;
+  readonly DATABASE_URL: string;
+  readonly DB_SCHEMA: string;
+  readonly DB_POOL_MAX: number;
+  readonly DB_CONSUMER_POOL_MAX: number;
+  readonly NATS_URL?: readonly string[] | undefined;
+  readonly STREAM_PREFIX: string;
+  readonly CONSUMER_CONCURRENCY: number;
+  readonly AUTH_ISSUER: string;
+  readonly AUTH_JWKS_URL?: string | undefined;
+  readonly AUTH_JWKS?: unknown;
+  readonly SERVICE_VERSION: string;
+  readonly SHUTDOWN_GRACE_MS: number;
+}
+
+/** Writes an event of this service into the outbox in the caller's transaction. */
+export type Enqueue<M extends SubjectMap> = <S extends SubjectOf<M>>(
+  trx: Transaction<unknown>,
+  subject: S,
+  message: MessageOf<M, S>,
+  options?: Omit<EncodeOptions, 'sequence' | 'source'>,
+) => Promise<EnqueuedEvent>;
+
+/** What the kit hands every service: its infrastructure, ready to use. */
+export interface Kit<Config extends KitConfig, DB, M extends SubjectMap> {
+  readonly name: ServiceName;
+  readonly config: Config;
+  readonly log: Logger;
+  /** The HTTP pool; consumers and the outbox relay have their own, so they cannot starve requests. */
+  readonly db: Kysely<DB>;
+  readonly bus: EventBus;
+  /** CloudEvents from `/services/<name>`. */
+  readonly events: EventCodec<M>;
+  readonly enqueue: Enqueue<M>;
+  /** The one Prometheus registry of the process's service: HTTP, events, pool, process and own series. */
+  readonly registry: Registry;
+  readonly verifier: JwtVerifier;
+  readonly clock: () => Date;
+}
+
+/** A handler of one subscribed subject; it runs in the transaction that records the event in the inbox. */
+export type SubscriptionHandler<Ctx, DB, Message> = (trx: Transaction<DB>, event: ReceivedEvent<Message>, ctx: Ctx) => Promise<void>;
+
+type SubscriptionRow<M extends SubjectMap, Ctx, DB, S extends SubjectOf<M>> = {
+  /** `<service>__<purpose>`, as in deploy/nats/consumers/<service>.json. */
+  readonly durable: string;
+  readonly subject: S;
+  readonly handler: SubscriptionHandler<Ctx, DB, MessageOf<M, S>>;
+  /** Run even for users erased here (only `users.deletion.requested` needs this: repeated requests still get a receipt). */
+  readonly applyToErasedUsers?: boolean;
+};
+
+/** One row per durable consumer; the subject types the handler's message. */
+export type Subscription<M extends SubjectMap, Ctx, DB> = { [S in SubjectOf<M>]: SubscriptionRow<M, Ctx, DB, S> }[SubjectOf<M>];
+
+/** A shutdown step of the service's own, run after HTTP and consumers stopped and before the bus and database close. */
+export interface StopStep<Ctx> {
+  readonly name: string;
+  run(ctx: Ctx): unknown;
+}
+
+/**
+ * A service, declared. `setup` builds the service's own parts from the kit (clients, caches,
+ * timers); its result is merged into the context that routes, handlers, readiness checks and stop
+ * steps receive.
+ */
+export interface ServiceDescriptor<Config extends KitConfig, DB, M extends SubjectMap, Own extends object> {
+  readonly name: ServiceName;
+  /** The config schema: `kitConfigShape(name)` plus the service's own keys. */
+  readonly config: z.ZodType<Config>;
+  /** Every migration of the schema, the events tables' first. */
+  readonly migrations: MigrationSet;
+  /** The subject map (`subjects` from @oo/contracts). */
+  readonly subjects: M;
+  readonly setup?: (kit: Kit<Config, DB, M>) => Own | Promise<Own>;
+  /** Routers and middleware mounted in order between the kit's base middleware and its error handler. */
+  readonly routes: (ctx: Kit<Config, DB, M> & Own) => ReadonlyArray<Router | RequestHandler>;
+  readonly subscriptions: ReadonlyArray<Subscription<M, Kit<Config, DB, M> & Own, DB>>;
+  /** Checks that must pass for the service to take traffic (the database is always checked). */
+  readonly readiness?: Readonly<Record<string, (ctx: Kit<Config, DB, M> & Own) => boolean | Promise<boolean>>>;
+  readonly stop?: ReadonlyArray<StopStep<Kit<Config, DB, M> & Own>>;
+  /** Largest JSON body accepted (default 100kb). */
+  readonly jsonLimit?: string;
+}
+
+/** The context of a descriptor's routes and handlers. */
+export type ContextOf<D> = D extends ServiceDescriptor<infer C, infer DB, infer M, infer O> ? Kit<C, DB, M> & O : never;
+
+/**
+ * Declares a service; `runService` (main.ts), the test harness and the embedded start run it.
+ * The database type is given first because nothing in the declaration could tell it.
+ *
+ * @example
+ * export const recommender = defineService<RecommenderDatabase>()({
+ *   name: 'recommender',
+ *   config: recommenderConfigSchema,
+ *   migrations: recommenderMigrations,
+ *   subjects,
+ *   setup: setupRecommender,
+ *   routes: (ctx) => [recommendRouter(ctx), tipsRouter(ctx)],
+ *   subscriptions: [{ durable: 'recommender__task_upserted', subject: 'signals.task.upserted', handler: taskUpserted }],
+ * });
+ */
+export function defineService<DB>() {
+  return <Config extends KitConfig, M extends SubjectMap, Own extends object = object>(
+    descriptor: ServiceDescriptor<Config, DB, M, Own>,
+  ): ServiceDescriptor<Config, DB, M, Own> => descriptor;
+}

@@ -1,0 +1,99 @@
+import type { Server } from 'node:http';
+import { loadConfig, type Env } from '@oo/config';
+import type { SubjectMap } from '@oo/events';
+import { closeServer, listen, serverPort, type ShutdownStep } from '@oo/http';
+import { createLogger, type Logger } from '@oo/logger';
+import { buildServiceApp } from './service-app';
+import type { ContextOf, KitConfig, ServiceDescriptor } from './service-descriptor';
+import { openInfrastructure } from './service-infrastructure';
+import { checkSubscriptions, findNatsDefinitions, startSubscriptions } from './subscription-table';
+import type { EventBus } from '@oo/events';
+
+export interface StartServiceOptions {
+  /** The environment the config is read from (default `process.env`). */
+  env?: Env;
+  /** A bus shared by several services in one process (the embedded start); else JetStream at NATS_URL. */
+  bus?: EventBus;
+  log?: Logger;
+  clock?: () => Date;
+  /** Where deploy/nats is (default: found from the working directory). */
+  natsDefinitionsDir?: string;
+  /** The interface to listen on (default: all). */
+  host?: string;
+}
+
+/** A started service: its context (for tests), where it listens, and how to stop it in order. */
+export interface RunningService<Ctx> {
+  readonly name: string;
+  readonly ctx: Ctx;
+  readonly server: Server;
+  readonly url: string;
+  readonly log: Logger;
+  /** Mark not ready, close HTTP, stop consumers and relay, the service's own steps, drain the bus, close the pools. */
+  readonly shutdownSteps: readonly ShutdownStep[];
+  stop(): Promise<void>;
+}
+
+async function runSteps(steps: readonly ShutdownStep[], log: Logger): Promise<void> {
+  for (const step of steps) {
+    try {
+      await (typeof step === 'function' ? step() : step.run());
+    } catch (err) {
+      log.error({ err, step: typeof step === 'function' ? step.name : step.name }, 'shutdown step failed');
+    }
+  }
+}
+
+/**
+ * Runs a declared service: config (every bad key listed before any side effect), logger,
+ * database pools, bus, the service's own setup, the outbox relay, the subscription table (checked
+ * against deploy/nats first), readiness, HTTP. What started is stopped again if a later step fails.
+ *
+ * @example
+ * const running = await startService(recommender, { env: { ...process.env, PORT: '0' } });
+ * await running.stop();
+ */
+export async function startService<C extends KitConfig, DB, M extends SubjectMap, Own extends object>(
+  descriptor: ServiceDescriptor<C, DB, M, Own>,
+  options: StartServiceOptions = {},
+): Promise<RunningService<ContextOf<ServiceDescriptor<C, DB, M, Own>>>> {
+  const env = options.env ?? process.env;
+  const config = loadConfig(descriptor.config, env) as C;
+  const log = options.log ?? createLogger({ service: descriptor.name, version: config.SERVICE_VERSION, level: config.LOG_LEVEL as 'info' });
+  const definitionsDir = options.natsDefinitionsDir ?? findNatsDefinitions(env);
+  await checkSubscriptions(descriptor.name, descriptor.subscriptions, definitionsDir);
+
+  const infra = await openInfrastructure(descriptor, config, log, options);
+  const started: ShutdownStep[] = [];
+  try {
+    const own = (await descriptor.setup?.(infra.kit)) ?? ({} as Own);
+    const ctx = { ...infra.kit, ...own } as ContextOf<ServiceDescriptor<C, DB, M, Own>>;
+    started.push(...(descriptor.stop ?? []).map((s) => ({ name: s.name, run: () => s.run(ctx) })));
+    const consumers = await startSubscriptions({
+      rows: descriptor.subscriptions,
+      subjects: descriptor.subjects,
+      ctx,
+      bus: infra.kit.bus,
+      db: infra.consumerDb,
+      log,
+      metrics: infra.eventsMetrics,
+      concurrency: config.CONSUMER_CONCURRENCY,
+    });
+    started.unshift({ name: 'stop consumers', run: () => Promise.all(consumers.map((c) => c.stop())) });
+    const { app, readiness } = buildServiceApp(descriptor, ctx, infra, consumers);
+    const server = await listen(app, config.PORT, options.host);
+    const shutdownSteps: ShutdownStep[] = [
+      { name: 'mark not ready', run: () => readiness.markShuttingDown() },
+      { name: 'close http', run: () => closeServer(server, { forceAfterMs: config.SHUTDOWN_GRACE_MS / 2 }) },
+      ...started,
+      ...infra.closeSteps,
+    ];
+    const url = `http://127.0.0.1:${serverPort(server)}`;
+    log.info({ port: serverPort(server), consumers: consumers.length }, `${descriptor.name} listening`);
+    let stopping: Promise<void> | undefined;
+    return { name: descriptor.name, ctx, server, url, log, shutdownSteps, stop: () => (stopping ??= runSteps(shutdownSteps, log)) };
+  } catch (err) {
+    await runSteps([...started, ...infra.closeSteps], log);
+    throw err;
+  }
+}
