@@ -7,6 +7,7 @@ export interface EventsMetrics {
   failed: Counter<'consumer'>;
   deadLettered: Counter<'consumer'>;
   outboxBacklog: Gauge<'schema'>;
+  outboxDead: Counter<'schema'>;
 }
 
 function counter<L extends string>(registry: Registry | undefined, name: string, help: string, labelNames: L[]): Counter<L> {
@@ -41,5 +42,11 @@ export function createEventsMetrics(registry?: Registry): EventsMetrics {
     failed: counter(registry, 'oo_events_failed_total', 'Handler failures (each is retried or dead-lettered)', ['consumer']),
     deadLettered: counter(registry, 'oo_events_dead_lettered_total', 'Events copied to the dead-letter stream', ['consumer']),
     outboxBacklog: gauge(registry, 'oo_events_outbox_backlog', 'Outbox rows not yet published', ['schema']),
+    outboxDead: counter(
+      registry,
+      'oo_events_outbox_dead_total',
+      'Outbox rows the broker refused for good (e.g. too large), moved to event_outbox_dead',
+      ['schema'],
+    ),
   };
 }

@@ -74,6 +74,45 @@ const createInbox: Migration = {
   },
 };
 
+// Relays claim rows with a lease instead of holding a transaction open while they publish; the
+// group index serves the "does anyone hold this user's rows" probe of every claim.
+const addOutboxLeases: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`alter table event_outbox add column claimed_until timestamptz, add column claimed_by text`.execute(db);
+    await sql`
+      create index event_outbox_unpublished_group on event_outbox ((coalesce(user_key, id)), seq)
+      where published_at is null`.execute(db);
+  },
+  async down(db: Kysely<unknown>) {
+    await sql`drop index if exists event_outbox_unpublished_group`.execute(db);
+    await sql`alter table event_outbox drop column if exists claimed_until, drop column if exists claimed_by`.execute(db);
+  },
+};
+
+// Rows the broker refused for good, moved out of the relay's way; kept (not purged) for an operator.
+const createOutboxDead: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`
+      create table event_outbox_dead (
+        seq bigint primary key,
+        id text not null,
+        subject text not null,
+        user_key text,
+        sequence bigint,
+        headers jsonb not null,
+        payload bytea not null,
+        created_at timestamptz not null,
+        attempts integer not null,
+        dead_at timestamptz not null default now(),
+        dead_reason text not null
+      )`.execute(db);
+    await sql`create index event_outbox_dead_user_key on event_outbox_dead (user_key)`.execute(db);
+  },
+  async down(db: Kysely<unknown>) {
+    await sql`drop table if exists event_outbox_dead`.execute(db);
+  },
+};
+
 /**
  * The outbox and inbox tables; every service spreads these before its own migrations.
  *
@@ -84,4 +123,6 @@ export const eventsMigrations: MigrationSet = {
   '2026_11_21_000001_create_outbox': createOutbox,
   '2026_11_21_000002_create_inbox': createInbox,
   '2026_12_01_000001_create_erased_users': createErasedUsers,
+  '2026_12_01_204500_add_outbox_leases': addOutboxLeases,
+  '2026_12_01_204600_create_outbox_dead': createOutboxDead,
 };

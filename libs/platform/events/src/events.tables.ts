@@ -18,6 +18,25 @@ export interface OutboxTable {
   published_at: Date | null;
   attempts: Generated<number>;
   last_error: string | null;
+  /** The relay's lease: until then the row's whole group belongs to `claimed_by`. Set by the relay only. */
+  claimed_until: ColumnType<Date | null, never, Date | null>;
+  claimed_by: ColumnType<string | null, never, string | null>;
+}
+
+/** An outbox row the broker refused for good (e.g. above the stream's `max_msg_size`), moved aside. */
+export interface OutboxDeadTable {
+  /** The row's `seq` in `event_outbox`. */
+  seq: string;
+  id: string;
+  subject: string;
+  user_key: string | null;
+  sequence: string | null;
+  headers: ColumnType<Record<string, string>, string, string>;
+  payload: Buffer;
+  created_at: Date;
+  attempts: number;
+  dead_at: Generated<Date>;
+  dead_reason: string;
 }
 
 export interface OutboxSequenceTable {
@@ -48,6 +67,7 @@ export interface ErasedUserTable {
 export interface EventsDatabase {
   event_erased_user: ErasedUserTable;
   event_outbox: OutboxTable;
+  event_outbox_dead: OutboxDeadTable;
   event_outbox_sequence: OutboxSequenceTable;
   event_inbox: InboxTable;
   event_inbox_cursor: InboxCursorTable;

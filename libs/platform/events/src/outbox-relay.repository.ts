@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { EventsDatabase } from './events.tables';
 
 // Advisory-lock namespace of the relay; the second key is hashtext(group).
@@ -13,42 +13,108 @@ export interface OutboxRow {
   payload: Buffer;
 }
 
+export interface ClaimOptions {
+  limit: number;
+  leaseMs: number;
+  /** This relay's id, written to `claimed_by`; its own older leases never block it. */
+  owner: string;
+}
+
+/** What a round did with the rows it claimed, written back in one short transaction. */
+export interface RoundOutcome {
+  claimed: string[];
+  published: string[];
+  failed: { seq: string; error: string }[];
+  dead: { seq: string; reason: string }[];
+}
+
+export interface DeadRow {
+  seq: string;
+  id: string;
+  subject: string;
+  dead_reason: string;
+}
+
+// True when another relay's unexpired lease covers an unpublished row of `group`. A relay runs one
+// round at a time, so a lease of its own is left over from a round that could not settle.
+function leasedByOther(group: RawBuilder<unknown>, owner: string): RawBuilder<unknown> {
+  return sql`exists (
+    select 1 from event_outbox l
+    where l.published_at is null and coalesce(l.user_key, l.id) = ${group}
+      and l.claimed_until > now() and l.claimed_by is distinct from ${owner})`;
+}
+
 /**
- * Claims the oldest unpublished rows whose group (user, or the row itself when it has no user)
- * no other relay holds. A group is taken whole or not at all, with a transaction-scoped try-lock,
- * so two relays never interleave one user's rows; the rows are read again after locking, so rows
- * another relay published meanwhile are not sent twice.
+ * Leases the oldest unpublished rows whose group (user, or the row itself when it has no user) no
+ * other relay holds, and commits: nothing stays open while the caller publishes. A group is taken
+ * from its oldest unpublished row on, never in part from the middle, so two relays never
+ * interleave one user's rows. The advisory try-lock only makes concurrent claims of one group take
+ * turns; the lease is checked again after it, in a statement that sees the other claim's commit.
  */
-export async function claimBatch(trx: Transaction<EventsDatabase>, limit: number): Promise<OutboxRow[]> {
-  const { rows: candidates } = await sql<{ grp: string }>`
-    select grp from (
-      select coalesce(user_key, id) as grp, seq from event_outbox
-      where published_at is null order by seq limit ${limit}
-    ) head group by grp order by min(seq)`.execute(trx);
-  if (candidates.length === 0) return [];
-  const { rows: locked } = await sql<{ grp: string }>`
-    select grp from unnest(${candidates.map((c) => c.grp)}::text[]) as g(grp)
-    where pg_try_advisory_xact_lock(${RELAY_LOCK_NAMESPACE}, hashtext(grp))`.execute(trx);
-  if (locked.length === 0) return [];
-  // No SKIP LOCKED here: skipping one row of a group would publish its successor first.
-  const { rows } = await sql<OutboxRow>`
-    select seq, id, subject, coalesce(user_key, id) as "group", headers, payload from event_outbox
-    where published_at is null and coalesce(user_key, id) = any(${locked.map((l) => l.grp)}::text[])
-    order by seq limit ${limit}
-    for update`.execute(trx);
-  return rows;
+export async function claimBatch(db: Kysely<EventsDatabase>, { limit, leaseMs, owner }: ClaimOptions): Promise<OutboxRow[]> {
+  return db.transaction().execute(async (trx) => {
+    const { rows: candidates } = await sql<{ grp: string }>`
+      select grp from (
+        select coalesce(o.user_key, o.id) as grp, o.seq from event_outbox o
+        where o.published_at is null and not ${leasedByOther(sql`coalesce(o.user_key, o.id)`, owner)}
+        order by o.seq limit ${limit}
+      ) head group by grp order by min(seq)`.execute(trx);
+    if (candidates.length === 0) return [];
+    const { rows: locked } = await sql<{ grp: string }>`
+      select grp from unnest(${candidates.map((c) => c.grp)}::text[]) as g(grp)
+      where pg_try_advisory_xact_lock(${RELAY_LOCK_NAMESPACE}, hashtext(grp))`.execute(trx);
+    if (locked.length === 0) return [];
+    // No SKIP LOCKED: skipping one row of a group would publish its successor first.
+    const { rows } = await sql<OutboxRow>`
+      with free as (
+        select g.grp from unnest(${locked.map((l) => l.grp)}::text[]) as g(grp)
+        where not ${leasedByOther(sql`g.grp`, owner)}
+      ), picked as (
+        select seq from event_outbox
+        where published_at is null and coalesce(user_key, id) in (select grp from free)
+        order by seq limit ${limit}
+        for update
+      )
+      update event_outbox o
+      set claimed_until = now() + ${leaseMs} * interval '1 millisecond', claimed_by = ${owner}
+      from picked where o.seq = picked.seq
+      returning o.seq, o.id, o.subject, coalesce(o.user_key, o.id) as "group", o.headers, o.payload`.execute(trx);
+    return rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+  });
 }
 
-export async function markPublished(trx: Transaction<EventsDatabase>, seqs: string[]): Promise<void> {
-  if (seqs.length === 0) return;
-  await sql`update event_outbox set published_at = now(), attempts = attempts + 1
-    where seq = any(${seqs}::bigint[])`.execute(trx);
+/**
+ * Marks what the broker acknowledged, records failures, moves refused rows to
+ * `event_outbox_dead` and gives back this relay's leases, in one short transaction. Returns the
+ * rows it moved (none when another relay moved them first).
+ */
+export async function settleRound(db: Kysely<EventsDatabase>, owner: string, outcome: RoundOutcome): Promise<DeadRow[]> {
+  return db.transaction().execute(async (trx) => {
+    if (outcome.published.length > 0) {
+      await sql`update event_outbox set published_at = now(), attempts = attempts + 1
+        where seq = any(${outcome.published}::bigint[]) and published_at is null`.execute(trx);
+    }
+    for (const f of outcome.failed) {
+      await sql`update event_outbox set attempts = attempts + 1, last_error = ${f.error} where seq = ${f.seq}`.execute(trx);
+    }
+    const moved: DeadRow[] = [];
+    for (const d of outcome.dead) {
+      const { rows } = await sql<DeadRow>`
+        with gone as (delete from event_outbox where seq = ${d.seq} and published_at is null returning *)
+        insert into event_outbox_dead (seq, id, subject, user_key, sequence, headers, payload, created_at, attempts, dead_reason)
+        select seq, id, subject, user_key, sequence, headers, payload, created_at, attempts + 1, ${d.reason} from gone
+        returning seq, id, subject, dead_reason`.execute(trx);
+      moved.push(...rows);
+    }
+    if (outcome.claimed.length > 0) {
+      await sql`update event_outbox set claimed_until = null, claimed_by = null
+        where seq = any(${outcome.claimed}::bigint[]) and claimed_by = ${owner}`.execute(trx);
+    }
+    return moved;
+  });
 }
 
-export async function recordFailure(trx: Transaction<EventsDatabase>, seq: string, error: string): Promise<void> {
-  await sql`update event_outbox set attempts = attempts + 1, last_error = ${error} where seq = ${seq}`.execute(trx);
-}
-
+/** Rows waiting to be published; rows moved to `event_outbox_dead` are not among them. */
 export async function countBacklog(db: Kysely<EventsDatabase>): Promise<number> {
   const { rows } = await sql<{ n: string }>`select count(*) as n from event_outbox where published_at is null`.execute(db);
   return Number(rows[0]?.n ?? 0);

@@ -1,26 +1,27 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import { describeError } from './errors';
 import { silentLogger, type EventBus, type EventsLogger } from './event-bus.types';
 import { createEventsMetrics, type EventsMetrics } from './events-metrics';
-import { eventsDb, type EventsDatabase } from './events.tables';
+import { eventsDb } from './events.tables';
 import { listenForOutboxInserts, type OutboxListener } from './outbox-listener';
-import {
-  claimBatch,
-  countBacklog,
-  currentSchema,
-  markPublished,
-  purgePublished,
-  recordFailure,
-  type OutboxRow,
-} from './outbox-relay.repository';
+import { countBacklog, currentSchema, purgePublished, type DeadRow } from './outbox-relay.repository';
+import { runRound, type RoundResult } from './outbox-round';
 
 export interface OutboxRelayOptions<DB> {
   db: Kysely<DB>;
   bus: EventBus;
   log?: EventsLogger;
   metrics?: EventsMetrics;
-  /** Rows claimed per transaction (default 200). */
+  /** Rows claimed per round (default 200). */
   batchSize?: number;
+  /**
+   * How long a round's claim on a user's rows lasts (default 30 s). The relay starts no publish
+   * after it; another relay takes the rows over once it ran out (after a crash, or a publish that
+   * hangs). Keep it well above the bus's publish timeout.
+   */
+  leaseMs?: number;
   /** Poll interval when no notification arrives (default 1000). */
   pollMs?: number;
   /** With the database URL the relay LISTENs and wakes at each commit; without it, it only polls. */
@@ -51,45 +52,13 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
-interface RoundResult {
-  published: number;
-  failure?: string;
-}
-
-async function publishGroup(bus: EventBus, rows: OutboxRow[], published: string[]): Promise<{ seq: string; error: string } | undefined> {
-  for (const row of rows) {
-    try {
-      await bus.publish({ subject: row.subject, headers: row.headers, data: row.payload, msgId: row.id });
-      published.push(row.seq);
-    } catch (err) {
-      // Stop this user's rows here: a later one must not overtake the one that failed.
-      return { seq: row.seq, error: describeError(err) };
-    }
-  }
-  return undefined;
-}
-
-async function runRound(db: Kysely<EventsDatabase>, bus: EventBus, batchSize: number): Promise<RoundResult> {
-  return db.transaction().execute(async (trx) => {
-    const rows = await claimBatch(trx, batchSize);
-    const groups = new Map<string, OutboxRow[]>();
-    for (const row of rows) groups.set(row.group, [...(groups.get(row.group) ?? []), row]);
-    const published: string[] = [];
-    // Groups are independent, so they go out concurrently; within a group, strictly one by one.
-    const failures = (await Promise.all([...groups.values()].map((g) => publishGroup(bus, g, published)))).filter(
-      (f): f is { seq: string; error: string } => f !== undefined,
-    );
-    await markPublished(trx, published);
-    for (const f of failures) await recordFailure(trx, f.seq, f.error);
-    return { published: published.length, failure: failures[0]?.error };
-  });
-}
-
 /**
  * Publishes committed outbox rows in order and marks them, until stopped. Several relays (one per
- * replica) may run on one schema. A broker outage makes rounds fail and back off; every row stays
- * until the broker acknowledged it, and a republish after a crash is deduplicated by the broker
- * (`Nats-Msg-Id` = `ce-id`) and by consumers' inboxes.
+ * replica) may run on one schema; each leases a user's rows for a round and holds no transaction
+ * while it publishes. A broker outage makes rounds fail and back off; every row stays until the
+ * broker acknowledged it, and a republish after a crash is deduplicated by the broker
+ * (`Nats-Msg-Id` = `ce-id`) and by consumers' inboxes. A row the broker refuses for good (too
+ * large) moves to `event_outbox_dead` with the reason, and the user's next rows go on.
  *
  * @example
  * const relay = startOutboxRelay({ db, bus, log, metrics, databaseUrl: config.databaseUrl });
@@ -104,6 +73,11 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
   const retentionMs = options.retentionMs ?? 24 * 3_600_000;
   const purgeIntervalMs = options.purgeIntervalMs ?? 60_000;
   const backoff = options.retryBackoffMs ?? { min: 100, max: 5_000 };
+  const round = {
+    batchSize,
+    leaseMs: options.leaseMs ?? 30_000,
+    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+  };
 
   let stopped = false;
   let wakeRequested = false;
@@ -145,6 +119,16 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
     }
   };
 
+  const reportDead = (dead: DeadRow[]): void => {
+    for (const row of dead) {
+      metrics.outboxDead.inc({ schema });
+      log.error(
+        { schema, seq: row.seq, eventId: row.id, subject: row.subject, reason: row.dead_reason },
+        'outbox row refused for good by the broker; moved to event_outbox_dead',
+      );
+    }
+  };
+
   const loop = async (): Promise<void> => {
     schema = await currentSchema(db).catch(() => schema);
     if (options.databaseUrl) listener = listenForOutboxInserts(options.databaseUrl, schema, wake, log);
@@ -152,10 +136,11 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
       wakeRequested = false;
       let result: RoundResult;
       try {
-        result = await runRound(db, options.bus, batchSize);
+        result = await runRound(db, options.bus, round);
       } catch (err) {
-        result = { published: 0, failure: describeError(err) };
+        result = { claimed: 0, published: 0, dead: [], failure: describeError(err) };
       }
+      reportDead(result.dead);
       if (result.failure) {
         state.failures += 1;
         state.lastError = result.failure;
@@ -172,7 +157,7 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
       state.failures = 0;
       state.lastSuccessAt = new Date();
       await housekeeping().catch((err: unknown) => log.warn({ err, schema }, 'outbox housekeeping failed'));
-      if (result.published < batchSize) await pause(pollMs);
+      if (result.claimed < batchSize) await pause(pollMs);
     }
   };
 

@@ -17,5 +17,6 @@ export async function eraseUserEventState<DB>(trx: Transaction<DB>, userId: stri
   await sql`delete from event_outbox_sequence where user_key = ${userId}`.execute(db);
   await sql`delete from event_inbox_cursor where user_key = ${userId}`.execute(db);
   await sql`delete from event_outbox where user_key = ${userId}`.execute(db);
+  await sql`delete from event_outbox_dead where user_key = ${userId}`.execute(db);
   await markUserErased(db, userId);
 }
