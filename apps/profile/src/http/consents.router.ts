@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireSelfOrAdmin, validate } from '@oo/http';
+import { pageRequest, requireSelfOrAdmin, toPage, validate } from '@oo/http';
 import { changeConsent, listConsents, type ConsentsDeps } from '../features/consents/consents.service';
 import { userIdParams } from './user-param';
 
@@ -11,12 +11,16 @@ const consentBody = z.object({
   granted: z.boolean(),
 });
 
-/** GET the current consents and POST a grant or a withdrawal (equally easy). */
+const consentCursor = z.object({ purpose: z.string() });
+
+/** GET the current consents (`?limit=&cursor=`, by purpose) and POST a grant or a withdrawal (equally easy). */
 export function consentsRouter(deps: ConsentsDeps): Router {
   const router = Router();
   router.get('/v1/profiles/:userId/consents', requireSelfOrAdmin('userId', { allowServices: true }), async (req, res) => {
     const { userId } = validate(userIdParams, req.params, 'params');
-    res.json({ userId, consents: await listConsents(deps.db, userId) });
+    const { limit, after } = pageRequest(req.query, consentCursor);
+    const page = toPage(await listConsents(deps.db, userId, { after: after?.purpose, limit: limit + 1 }), limit, (last) => ({ purpose: last.purpose }));
+    res.json({ userId, consents: page.items, nextCursor: page.nextCursor });
   });
   router.post('/v1/profiles/:userId/consents', requireSelfOrAdmin('userId'), async (req, res) => {
     const { userId } = validate(userIdParams, req.params, 'params');

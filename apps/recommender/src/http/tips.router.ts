@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { notFound, principal, requestContext, validate } from '@oo/http';
+import { notFound, pageRequest, principal, requestContext, toPage, validate } from '@oo/http';
 import type { Kysely } from '@oo/db';
 import type { RecommenderDatabase } from '../db/database';
 import { UUID_PATTERN } from '../features/decisions/decision-id';
@@ -8,9 +8,9 @@ import { recentTips } from '../features/decisions/decisions.repository';
 import { REACTIONS, recordFeedback, type FeedbackDeps } from '../features/feedback/feedback.service';
 
 const feedbackBody = z.strictObject({ reaction: z.enum(REACTIONS) });
-const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+const historyCursor = z.object({ servedAt: z.iso.datetime(), decisionId: z.string().regex(UUID_PATTERN) });
 
-/** Feedback on a served tip, and the caller's recent tips. */
+/** Feedback on a served tip, and the caller's recent tips (`?limit=&cursor=`, newest first). */
 export function tipsRouter(db: Kysely<RecommenderDatabase>, deps: FeedbackDeps): Router {
   const router = Router();
   router.post('/v1/tips/:decisionId/feedback', async (req, res) => {
@@ -22,8 +22,10 @@ export function tipsRouter(db: Kysely<RecommenderDatabase>, deps: FeedbackDeps):
     res.status(created ? 202 : 200).json(feedback);
   });
   router.get('/v1/tips/history', async (req, res) => {
-    const { limit } = validate(historyQuery, req.query, 'query');
-    res.json({ items: await recentTips(db, principal(res).userId, limit) });
+    const { limit, after } = pageRequest(req.query, historyCursor);
+    const position = after && { servedAt: new Date(after.servedAt), decisionId: after.decisionId };
+    const rows = await recentTips(db, principal(res).userId, limit + 1, position);
+    res.json(toPage(rows, limit, (last) => ({ servedAt: last.servedAt, decisionId: last.decisionId })));
   });
   return router;
 }

@@ -22,6 +22,7 @@ export {
   type ProblemOptions,
 } from './http-problem';
 export { validate, validateBody, type FieldError, type InputLocation } from './validate';
+export { encodeCursor, pageRequest, toPage, PAGE_LIMITS, type Page, type PageRequest } from './pagination';
 export { errorHandler, notFoundHandler, toProblem, PROBLEM_CONTENT_TYPE } from './error-handler';
 export { Readiness, type ReadinessCheck, type ReadinessReport, type ReadinessOptions, type CheckOutcome } from './readiness';
 export { healthRouter } from './health.router';

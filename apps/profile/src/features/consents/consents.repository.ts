@@ -17,15 +17,23 @@ export async function appendConsentEvent(db: Executor<ProfileDatabase>, userId: 
     .execute();
 }
 
-/** The latest event per purpose: the user's current consent state. */
-export async function latestConsentEvents(db: Executor<ProfileDatabase>, userId: string): Promise<ConsentEvent[]> {
-  const rows = await db
+/** A slice of a list ordered by purpose: those after `after`, at most `limit`. */
+export interface PurposeRange {
+  after?: string;
+  limit?: number;
+}
+
+/** The latest event per purpose, in purpose order: the user's current consent state. */
+export async function latestConsentEvents(db: Executor<ProfileDatabase>, userId: string, range: PurposeRange = {}): Promise<ConsentEvent[]> {
+  let query = db
     .selectFrom('consent_events')
     .distinctOn('purpose')
     .select(['purpose', 'version', 'text_hash', 'action', 'at'])
     .where('user_id', '=', userId)
     .orderBy('purpose')
-    .orderBy('id', 'desc')
-    .execute();
+    .orderBy('id', 'desc');
+  if (range.after !== undefined) query = query.where('purpose', '>', range.after);
+  if (range.limit !== undefined) query = query.limit(range.limit);
+  const rows = await query.execute();
   return rows.map((r) => ({ purpose: r.purpose, version: r.version, textHash: r.text_hash, action: r.action, at: r.at }));
 }

@@ -5,7 +5,7 @@ import { inTransaction, type Kysely } from '@oo/db';
 import type { ProfileDatabase } from '../../db/database';
 import type { EnqueueEvent } from '../../events/outbox';
 import type { Clock } from '../profile-features/profile-features.service';
-import { appendConsentEvent, latestConsentEvents } from './consents.repository';
+import { appendConsentEvent, latestConsentEvents, type PurposeRange } from './consents.repository';
 
 export interface ConsentChange {
   purpose: string;
@@ -24,9 +24,9 @@ export interface ConsentsDeps {
   clock: Clock;
 }
 
-/** The current state of every consent purpose the user has ever answered. */
-export async function listConsents(db: Kysely<ProfileDatabase>, userId: string): Promise<ConsentState[]> {
-  const events = await latestConsentEvents(db, userId);
+/** The current state of each consent purpose the user has answered, in purpose order (a range of them when given). */
+export async function listConsents(db: Kysely<ProfileDatabase>, userId: string, range: PurposeRange = {}): Promise<ConsentState[]> {
+  const events = await latestConsentEvents(db, userId, range);
   return events.map((e) => ({ purpose: e.purpose, version: e.version, textHash: e.textHash, granted: e.action === 'granted', changedAt: e.at }));
 }
 

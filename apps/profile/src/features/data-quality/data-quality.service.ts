@@ -13,17 +13,29 @@ export interface FeatureQuality {
   stale: number;
 }
 
+/** Features by name: those after `after`, at most `limit`. */
+export interface FeatureRange {
+  after?: string;
+  limit?: number;
+}
+
 /**
- * Counts, per feature, how many known users lack a cached value and how many values are stale.
+ * Counts, per feature (in name order; a range of them when given), how many known users lack a
+ * cached value and how many values are stale.
  *
  * @example
- * const report = await dataQuality(db, registry, () => new Date());
+ * const report = await dataQuality(db, registry, () => new Date(), { limit: 50 });
  */
-export async function dataQuality(db: Kysely<ProfileDatabase>, registry: FeatureRegistry, clock: Clock): Promise<FeatureQuality[]> {
+export async function dataQuality(db: Kysely<ProfileDatabase>, registry: FeatureRegistry, clock: Clock, range: FeatureRange = {}): Promise<FeatureQuality[]> {
   const now = clock().getTime();
+  const wanted = [...registry.features]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .filter((f) => range.after === undefined || f.name > range.after)
+    .slice(0, range.limit);
+  if (wanted.length === 0) return [];
   const { eligible } = await db.selectFrom('profiles').select(sql<number>`count(*)::int`.as('eligible')).executeTakeFirstOrThrow();
   return Promise.all(
-    registry.features.map(async (f) => {
+    wanted.map(async (f) => {
       const expiredBefore = new Date(now - f.ttlSec * 1000);
       const row = await db
         .selectFrom('user_profile_features as f')

@@ -1,4 +1,4 @@
-import type { Executor, Insertable } from '@oo/db';
+import { sql, type Executor, type Insertable } from '@oo/db';
 import type { DecisionsTable, RecommenderDatabase, StoredReaction } from '../../db/database';
 
 export type NewDecision = Insertable<DecisionsTable>;
@@ -33,22 +33,27 @@ export interface HistoryEntry {
   dwellMs: number | null;
 }
 
+/** Where a page of history starts: after this tip, in newest-first order. */
+export interface HistoryPosition {
+  servedAt: Date;
+  decisionId: string;
+}
+
 /**
- * The user's most recent tips, newest first.
+ * The user's most recent tips, newest first; after `before` (exclusive) when given.
  *
  * @example
  * const items = await recentTips(db, 'u1', 20);
  */
-export async function recentTips(db: Executor<RecommenderDatabase>, userId: string, limit: number): Promise<HistoryEntry[]> {
-  const rows = await db
+export async function recentTips(db: Executor<RecommenderDatabase>, userId: string, limit: number, before?: HistoryPosition): Promise<HistoryEntry[]> {
+  let query = db
     .selectFrom('decisions as d')
     .leftJoin('tip_feedback as f', 'f.decision_id', 'd.decision_id')
     .select(['d.decision_id', 'd.tip_id', 'd.tip_kind', 'd.tip_title', 'd.tip_body', 'd.task_id', 'd.served_at', 'f.reaction', 'f.reacted_at', 'f.dwell_ms'])
-    .where('d.user_id', '=', userId)
-    .orderBy('d.served_at', 'desc')
-    .orderBy('d.decision_id', 'desc')
-    .limit(limit)
-    .execute();
+    .where('d.user_id', '=', userId);
+  // Row comparison: the (user_id, served_at desc, decision_id desc) index serves it directly.
+  if (before) query = query.where(sql<boolean>`(d.served_at, d.decision_id) < (${before.servedAt}, ${before.decisionId}::uuid)`);
+  const rows = await query.orderBy('d.served_at', 'desc').orderBy('d.decision_id', 'desc').limit(limit).execute();
   return rows.map((r) => ({
     decisionId: r.decision_id,
     tip: { id: r.tip_id, kind: r.tip_kind, title: r.tip_title, body: r.tip_body, ...(r.task_id ? { taskId: r.task_id } : {}) },

@@ -1,4 +1,4 @@
-import type { Executor, Selectable, Transaction } from '@oo/db';
+import { sql, type Executor, type Selectable, type Transaction } from '@oo/db';
 import type { DecisionsTable, MlDatabase, Outcome } from '../../db/database';
 import type { DecisionFeedback, ServedDecision } from './decision-record';
 
@@ -111,16 +111,27 @@ export async function markSettled(
   }
 }
 
-/** Drops settled decisions and never-joined feedback older than `before`; returns how many. */
-export async function pruneDecisions(db: Executor<MlDatabase>, before: Date): Promise<number> {
-  const result = await db
-    .deleteFrom('decisions')
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('settled_at', 'is not', null), eb('settled_at', '<', before)]),
-        eb.and([eb('served_at', 'is', null), eb('feedback_received_at', '<', before)]),
-      ]),
-    )
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+/**
+ * Drops settled decisions and never-joined feedback older than `before`, `batchSize` rows per
+ * statement (each walks its own partial index), at most `maxBatches` of each kind per call so one
+ * call never runs unbounded; returns how many. The rest goes on the next call.
+ *
+ * @example
+ * const pruned = await pruneDecisions(db, new Date(Date.now() - 7 * 86_400_000));
+ */
+export async function pruneDecisions(db: Executor<MlDatabase>, before: Date, batchSize = 1_000, maxBatches = 100): Promise<number> {
+  const kinds = [
+    sql`select decision_id from decisions where settled_at is not null and settled_at < ${before} limit ${batchSize}`,
+    sql`select decision_id from decisions where served_at is null and feedback_received_at < ${before} limit ${batchSize}`,
+  ];
+  let total = 0;
+  for (const oldest of kinds) {
+    for (let batch = 0; batch < maxBatches; batch++) {
+      const result = await sql`delete from decisions where decision_id in (${oldest})`.execute(db);
+      const deleted = Number(result.numAffectedRows ?? 0);
+      total += deleted;
+      if (deleted < batchSize) break;
+    }
+  }
+  return total;
 }

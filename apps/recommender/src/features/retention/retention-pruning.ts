@@ -1,0 +1,97 @@
+import type { Kysely } from '@oo/db';
+import { pruneErasedUsers, type EventsDatabase } from '@oo/events';
+import type { Logger } from '@oo/logger';
+import type { RecommenderDatabase } from '../../db/database';
+import type { Clock } from '../decisions/recommend.service';
+import { pruneDecisionsBatch, pruneTombstonesBatch } from './retention.repository';
+
+const DAY_MS = 86_400_000;
+
+export interface RetentionPruningOptions {
+  db: Kysely<RecommenderDatabase>;
+  log: Logger;
+  clock: Clock;
+  /** Decisions (with their feedback), task tombstones and erased-user records older than this go. */
+  retentionDays: number;
+  /** Between rounds (default 1 h); the first round runs at start. */
+  intervalMs?: number;
+  /** Rows per delete statement (default 1000). */
+  batchSize?: number;
+  /** Batches per table and round (default 100); the rest waits for the next round. */
+  maxBatches?: number;
+}
+
+/** Rows deleted by one round. */
+export interface RetentionRound {
+  decisions: number;
+  tombstones: number;
+  erasedUsers: number;
+}
+
+export interface RetentionPruning {
+  /** Runs a round now (or joins the one running) and resolves with what it deleted. */
+  prune(): Promise<RetentionRound>;
+  /** Stops the timer and waits for a round in flight. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Keeps the recommender's tables bounded: on a timer, deletes in bounded batches the decisions
+ * (and their feedback) and task tombstones older than the retention, and forgets erased users
+ * recorded before it. Several instances may run it: the deletes do not conflict.
+ *
+ * @example
+ * const pruning = startRetentionPruning({ db, log, clock, retentionDays: config.DECISION_RETENTION_DAYS });
+ * // on shutdown
+ * await pruning.stop();
+ */
+export function startRetentionPruning(options: RetentionPruningOptions): RetentionPruning {
+  const { db, log, clock } = options;
+  const batchSize = options.batchSize ?? 1_000;
+  const maxBatches = options.maxBatches ?? 100;
+  let running: Promise<RetentionRound> | undefined;
+  let stopped = false;
+
+  const drain = async (deleteBatch: () => Promise<number>): Promise<number> => {
+    let total = 0;
+    for (let batch = 0; batch < maxBatches && !stopped; batch++) {
+      const deleted = await deleteBatch();
+      total += deleted;
+      if (deleted < batchSize) break;
+    }
+    return total;
+  };
+
+  const round = async (): Promise<RetentionRound> => {
+    const before = new Date(clock().getTime() - options.retentionDays * DAY_MS);
+    const decisions = await drain(() => pruneDecisionsBatch(db, before, batchSize));
+    const tombstones = await drain(() => pruneTombstonesBatch(db, before, batchSize));
+    const erasedUsers = await pruneErasedUsers(db as unknown as Kysely<EventsDatabase>, before);
+    return { decisions, tombstones, erasedUsers };
+  };
+
+  const prune = (): Promise<RetentionRound> => {
+    running ??= round()
+      .then((deleted) => {
+        if (deleted.decisions + deleted.tombstones + deleted.erasedUsers > 0) log.info({ ...deleted, retentionDays: options.retentionDays }, 'pruned rows past retention');
+        return deleted;
+      })
+      .finally(() => (running = undefined));
+    return running;
+  };
+  const tick = (): void => {
+    prune().catch((err: unknown) => log.warn({ err }, 'retention pruning failed; will retry'));
+  };
+
+  const timer = setInterval(tick, options.intervalMs ?? 3_600_000);
+  timer.unref();
+  tick();
+  return {
+    prune,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}
