@@ -8,7 +8,7 @@ const KID = 'dev-start';
 export interface DevAuth {
   /** The public JWKS, as services read it from AUTH_JWKS. */
   jwks: string;
-  /** Signs a bearer token for a user (or an admin) that every service accepts. */
+  /** Signs a user's access token (`token_use: access`, optionally with roles such as admin) that every service accepts. */
   tokenFor(userId: string, roles?: string[]): Promise<string>;
   /** Signs a service token (`token_use: service`) for one service calling another. */
   serviceTokenFor(service: string): Promise<string>;
@@ -32,7 +32,7 @@ export async function createDevAuth(): Promise<DevAuth> {
       .sign(privateKey);
   return {
     jwks: JSON.stringify({ keys: [jwk] }),
-    tokenFor: (userId, roles = []) => sign(userId, { roles }),
+    tokenFor: (userId, roles = []) => sign(userId, { roles, token_use: 'access' }),
     serviceTokenFor: (service) => sign(service, { roles: [], token_use: 'service' }),
     writeKeyFile: (path) => {
       mkdirSync(dirname(path), { recursive: true });

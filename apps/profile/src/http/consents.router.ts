@@ -13,10 +13,10 @@ const consentBody = z.object({
 
 const consentCursor = z.object({ purpose: z.string() });
 
-/** GET the current consents (`?limit=&cursor=`, by purpose) and POST a grant or a withdrawal (equally easy). */
+/** GET the current consents (`?limit=&cursor=`, by purpose) and POST a grant or a withdrawal (equally easy); no service reads them yet. */
 export function consentsRouter(deps: ConsentsDeps): Router {
   const router = Router();
-  router.get('/v1/profiles/:userId/consents', requireSelfOrAdmin('userId', { allowServices: true }), async (req, res) => {
+  router.get('/v1/profiles/:userId/consents', requireSelfOrAdmin('userId'), async (req, res) => {
     const { userId } = validate(userIdParams, req.params, 'params');
     const { limit, after } = pageRequest(req.query, consentCursor);
     const page = toPage(await listConsents(deps.db, userId, { after: after?.purpose, limit: limit + 1 }), limit, (last) => ({ purpose: last.purpose }));

@@ -28,10 +28,14 @@ const preferencesBody = z.object({
   tipCadence: z.enum(CADENCES),
 });
 
-/** GET and PUT a user's timezone, locale, quiet hours, channels and tip cadence. */
+/**
+ * GET and PUT a user's timezone, locale, quiet hours, channels and tip cadence. The user's own
+ * (or an admin's): the recommender learns timezones from `profile.preferences.updated`, so no
+ * service token may read them here.
+ */
 export function preferencesRouter(db: Kysely<ProfileDatabase>, deps: PreferencesDeps): Router {
   const router = Router();
-  router.get('/v1/profiles/:userId/preferences', requireSelfOrAdmin('userId', { allowServices: true }), async (req, res) => {
+  router.get('/v1/profiles/:userId/preferences', requireSelfOrAdmin('userId'), async (req, res) => {
     const { userId } = validate(userIdParams, req.params, 'params');
     res.json({ userId, ...(await getPreferences(db, userId)) });
   });

@@ -114,6 +114,19 @@ describe('requireAuth with inline JWKS', () => {
     const res = await request(app()).get('/me').set('Authorization', `Bearer ${token}`).expect(200);
     expect(res.body).toEqual({ userId: 'recommender', roles: [], isAdmin: false, service: 'recommender' });
   });
+
+  it.each([['refresh'], ['id'], [undefined], [''], [['access']]])('refuses a token whose token_use is %j (only access and service tokens get in)', async (use) => {
+    const token = await sign({ claims: { sub: 'ana', roles: ['admin'], token_use: use } });
+    const res = await expectInvalidToken(app(), `Bearer ${token}`);
+    expect(res.body.detail).toBe("the token's token_use claim is not acceptable");
+  });
+
+  it('never makes a service token an admin, whatever roles it carries', async () => {
+    const token = await sign({ claims: { sub: 'recommender', token_use: 'service', roles: ['admin'] } });
+    const me = await request(app()).get('/me').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(me.body).toEqual({ userId: 'recommender', roles: [], isAdmin: false, service: 'recommender' });
+    await request(app()).get('/admin').set('Authorization', `Bearer ${token}`).expect(403);
+  });
 });
 
 describe('requireSelfOrAdmin', () => {
@@ -132,9 +145,38 @@ describe('requireSelfOrAdmin', () => {
     await request(app()).get('/users/user-2').set('Authorization', `Bearer ${token}`).expect(200);
   });
 
-  it('lets service tokens through only where allowed', async () => {
-    const token = await sign({ claims: { sub: 'recommender', token_use: 'service' } });
-    await request(app()).get('/users/user-2').set('Authorization', `Bearer ${token}`).expect(403);
-    await request(app()).get('/features/user-2').set('Authorization', `Bearer ${token}`).expect(200);
+  it('lets a service token through only on routes that list its service', async () => {
+    const recommender = await sign({ claims: { sub: 'recommender', token_use: 'service' } });
+    await request(app()).get('/users/user-2').set('Authorization', `Bearer ${recommender}`).expect(403);
+    await request(app()).get('/features/user-2').set('Authorization', `Bearer ${recommender}`).expect(200);
+
+    const notifier = await sign({ claims: { sub: 'notifier', token_use: 'service' } });
+    const res = await request(app()).get('/features/user-2').set('Authorization', `Bearer ${notifier}`).expect(403);
+    expect(res.body).toMatchObject({ status: 403, code: 'AUTH_FORBIDDEN', detail: 'the notifier service may not call this route' });
+  });
+
+  it('does not let a service named like the user through', async () => {
+    const token = await sign({ claims: { sub: 'notifier', token_use: 'service' } });
+    await request(app()).get('/users/notifier').set('Authorization', `Bearer ${token}`).expect(403);
+  });
+});
+
+describe('requireServiceOrAdmin', () => {
+  const app = () => appWith(createJwtVerifier({ issuer: ISSUER, jwks }));
+  const score = async (claims: Record<string, unknown>) =>
+    request(app()).post('/score').set('Authorization', `Bearer ${await sign({ claims })}`);
+
+  it('lets the listed services and admins through', async () => {
+    expect((await score({ sub: 'recommender', token_use: 'service' })).status).toBe(200);
+    expect((await score({ sub: 'ada', roles: ['admin'] })).status).toBe(200);
+  });
+
+  it("refuses other services' tokens and a person's own token with 403", async () => {
+    const notifier = await score({ sub: 'notifier', token_use: 'service' });
+    expect(notifier.status).toBe(403);
+    expect(notifier.body).toMatchObject({ code: 'AUTH_FORBIDDEN', detail: 'the notifier service may not call this route' });
+    const user = await score({ sub: 'bea' });
+    expect(user.status).toBe(403);
+    expect(user.body).toMatchObject({ code: 'AUTH_FORBIDDEN', detail: 'only services and admins may call this route' });
   });
 });

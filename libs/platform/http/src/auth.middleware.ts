@@ -53,24 +53,52 @@ export function principal(res: Response): Principal {
 }
 
 export interface SelfOrAdminOptions {
-  /** Also let service tokens through (service-to-service calls on a user's behalf). Default false. */
-  allowServices?: boolean;
+  /**
+   * The services whose tokens may call this route on any user's behalf, by name (the token's
+   * `sub`), e.g. `['recommender']`. Default none: every other service token gets 403.
+   */
+  services?: readonly string[];
+}
+
+function serviceMayCall(caller: Principal, services: readonly string[]): boolean {
+  return caller.service !== undefined && services.includes(caller.service);
+}
+
+function forbiddenFor(caller: Principal, userDetail: string) {
+  const detail = caller.service !== undefined ? `the ${caller.service} service may not call this route` : userDetail;
+  return forbidden(detail, { code: 'AUTH_FORBIDDEN' });
 }
 
 /**
- * Lets the request through when the caller is the user named by the route parameter, or an
- * admin; otherwise 403. Put it after `requireAuth`.
+ * Lets the request through when the caller is the user named by the route parameter, an admin,
+ * or one of the services listed for this route; otherwise 403. Put it after `requireAuth`.
  *
  * @example
  * router.get('/v1/profiles/:userId', requireAuth(verifier), requireSelfOrAdmin('userId'), handler);
+ * router.get('/v1/profiles/:userId/features', requireSelfOrAdmin('userId', { services: ['recommender'] }), handler);
  */
 export function requireSelfOrAdmin(paramName = 'userId', options: SelfOrAdminOptions = {}): RequestHandler {
+  const services = Object.freeze([...(options.services ?? [])]);
   return (req, res, next) => {
     const caller = principal(res);
-    const allowed =
-      caller.isAdmin ||
-      (caller.service !== undefined ? options.allowServices === true : caller.userId === req.params[paramName]);
-    next(allowed ? undefined : forbidden("you may only access your own data", { code: 'AUTH_FORBIDDEN' }));
+    const allowed = caller.service !== undefined ? serviceMayCall(caller, services) : caller.isAdmin || caller.userId === req.params[paramName];
+    next(allowed ? undefined : forbiddenFor(caller, 'you may only access your own data'));
+  };
+}
+
+/**
+ * For internal APIs: the listed services and admins get through; a person's own token, and any
+ * other service's, get 403. Put it after `requireAuth`.
+ *
+ * @example
+ * router.post('/v1/score', requireServiceOrAdmin(['recommender']), handler);
+ */
+export function requireServiceOrAdmin(services: readonly string[]): RequestHandler {
+  const allowedServices = Object.freeze([...services]);
+  return (_req, res, next) => {
+    const caller = principal(res);
+    const allowed = caller.service !== undefined ? serviceMayCall(caller, allowedServices) : caller.isAdmin;
+    next(allowed ? undefined : forbiddenFor(caller, 'only services and admins may call this route'));
   };
 }
 

@@ -36,6 +36,6 @@ export {
   type JwtVerifierOptions,
   type Principal,
 } from './jwt-verifier';
-export { requireAuth, requireSelfOrAdmin, requireAdmin, principal, type SelfOrAdminOptions } from './auth.middleware';
+export { requireAuth, requireSelfOrAdmin, requireServiceOrAdmin, requireAdmin, principal, type SelfOrAdminOptions } from './auth.middleware';
 export { onShutdown, type ShutdownStep, type ShutdownOptions, type ShutdownHandle, type SignalSource } from './shutdown';
 export { listen, serverPort, closeServer, type CloseServerOptions } from './server';

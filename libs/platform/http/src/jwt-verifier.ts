@@ -15,16 +15,17 @@ export const OO_AUDIENCE = 'oo';
 /**
  * Who is calling, from a verified access token.
  *
- * Service tokens: a token whose `token_use` claim is `"service"` was issued to one of our
- * services, not to a person; its `sub` is the calling service's name (e.g. `recommender`) and
- * appears here as `service`. User tokens carry no `token_use` (or `"access"`).
+ * The `token_use` claim says what a token is for, and only two kinds get in: `"access"` (a
+ * person's access token) and `"service"` (issued to one of our services; its `sub` is the calling
+ * service's name, e.g. `recommender`, and appears here as `service`). A refresh or id token, or a
+ * token that does not say, is refused: otherwise any token the issuer signs would act as a user.
  */
 export interface Principal {
   /** The token's `sub`: a user id, or the service name for service tokens. */
   userId: string;
-  /** The `roles` claim (an array of strings; absent means none). */
+  /** The `roles` claim (an array of strings; absent means none). Always empty for service tokens. */
   roles: readonly string[];
-  /** `roles` contains `admin`. */
+  /** `roles` contains `admin`; never true for a service token. */
   isAdmin: boolean;
   /** Set only for service tokens: the calling service's name. */
   service?: string;
@@ -97,10 +98,14 @@ function rolesOf(payload: JWTPayload): string[] {
 function toPrincipal(payload: JWTPayload): Principal {
   const userId = payload.sub;
   if (!userId) throw new AuthError('AUTH_INVALID_TOKEN', 'the token has no subject');
+  const use = payload['token_use'];
+  if (use === 'service') {
+    // A service's rights are the routes that name it: roles in its token grant nothing.
+    return { userId, roles: [], isAdmin: false, service: userId };
+  }
+  if (use !== 'access') throw new AuthError('AUTH_INVALID_TOKEN', "the token's token_use claim is not acceptable");
   const roles = rolesOf(payload);
-  const principal: Principal = { userId, roles, isAdmin: roles.includes('admin') };
-  if (payload['token_use'] === 'service') principal.service = userId;
-  return principal;
+  return { userId, roles, isAdmin: roles.includes('admin') };
 }
 
 function describe(err: unknown): string {
@@ -112,7 +117,8 @@ function describe(err: unknown): string {
 
 /**
  * Verifies bearer access tokens: ES256 signatures only (so `none` and HMAC tokens are refused
- * before any key is touched), issuer, audience `oo`, and required `sub` and `exp`.
+ * before any key is touched), issuer, audience `oo`, required `sub` and `exp`, and `token_use`
+ * `access` (a user) or `service` (one of our services); any other `token_use`, or none, is refused.
  *
  * @example
  * const verifier = createJwtVerifier({ issuer: config.AUTH_ISSUER, jwksUrl: config.AUTH_JWKS_URL, jwks: config.AUTH_JWKS });

@@ -1,11 +1,11 @@
 import request from 'supertest';
-import { requireAdmin, requireAuth, requireSelfOrAdmin, principal } from '../src/auth.middleware';
+import { requireAdmin, requireAuth, requireSelfOrAdmin, requireServiceOrAdmin, principal } from '../src/auth.middleware';
 import { createBaseApp, finishApp } from '../src/base-app';
 import type { JwtVerifier } from '../src/jwt-verifier';
 import { Readiness } from '../src/readiness';
 import { captureLog } from './capture-log';
 
-/** A base app with routes behind requireAuth, requireSelfOrAdmin and requireAdmin. */
+/** A base app with routes behind requireAuth, requireSelfOrAdmin, requireServiceOrAdmin and requireAdmin. */
 export function appWith(verifier: JwtVerifier) {
   const { log } = captureLog();
   const app = createBaseApp({ service: 'test', log, readiness: new Readiness(), metrics: false });
@@ -15,7 +15,10 @@ export function appWith(verifier: JwtVerifier) {
   app.get('/users/:userId', requireAuth(verifier), requireSelfOrAdmin('userId'), (req, res) => {
     res.json({ userId: req.params['userId'] });
   });
-  app.get('/features/:userId', requireAuth(verifier), requireSelfOrAdmin('userId', { allowServices: true }), (_req, res) => {
+  app.get('/features/:userId', requireAuth(verifier), requireSelfOrAdmin('userId', { services: ['recommender'] }), (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.post('/score', requireAuth(verifier), requireServiceOrAdmin(['recommender']), (_req, res) => {
     res.json({ ok: true });
   });
   app.get('/admin', requireAuth(verifier), requireAdmin(), (_req, res) => {

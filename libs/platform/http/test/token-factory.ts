@@ -4,6 +4,7 @@ export const ISSUER = 'http://auth.test';
 export const KID = 'key-1';
 
 export interface TokenOptions {
+  /** Added to `token_use: 'access'`; `{ token_use: undefined }` leaves the claim out. */
   claims?: JWTPayload;
   issuer?: string;
   audience?: string;
@@ -11,7 +12,7 @@ export interface TokenOptions {
   key?: CryptoKey;
 }
 
-/** An ES256 signing key, its public JWKS, a second unrelated key, and a token signer. */
+/** An ES256 signing key, its public JWKS, a second unrelated key, and a signer of user access tokens. */
 export interface TokenFactory {
   jwks: JSONWebKeySet;
   otherKey: CryptoKey;
@@ -24,7 +25,7 @@ export async function createTokenFactory(): Promise<TokenFactory> {
   const otherKey = (await generateKeyPair('ES256')).privateKey;
   const jwks = { keys: [{ ...(await exportJWK(pair.publicKey)), kid: KID, alg: 'ES256', use: 'sig' }] };
   const sign = (options: TokenOptions = {}) =>
-    new SignJWT({ ...options.claims })
+    new SignJWT({ token_use: 'access', ...options.claims })
       .setProtectedHeader({ alg: 'ES256', kid: KID })
       .setSubject(String(options.claims?.sub ?? 'user-1'))
       .setIssuer(options.issuer ?? ISSUER)

@@ -21,7 +21,11 @@ export async function eventually<T>(check: () => Promise<T | undefined>, what: s
 export interface TestAuth {
   readonly issuer: string;
   readonly jwks: string;
-  /** A 10-minute ES256 token for `subject` (audience `oo`), e.g. `sign('ada', { roles: ['admin'] })`. */
+  /**
+   * A 10-minute ES256 token for `subject` (audience `oo`): a user's access token
+   * (`token_use: 'access'`) unless `claims` say otherwise, e.g. `sign('ada', { roles: ['admin'] })`
+   * or `sign('recommender', { token_use: 'service' })`; `{ token_use: undefined }` leaves it out.
+   */
   sign(subject: string, claims?: Record<string, unknown>): Promise<string>;
 }
 
@@ -39,7 +43,7 @@ export async function createTestAuth(issuer = TEST_ISSUER): Promise<TestAuth> {
     issuer,
     jwks,
     sign: (subject, claims = {}) =>
-      new SignJWT(claims)
+      new SignJWT({ token_use: 'access', ...claims })
         .setProtectedHeader({ alg: 'ES256', kid: 'test' })
         .setSubject(subject)
         .setIssuer(issuer)

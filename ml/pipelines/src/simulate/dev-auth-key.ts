@@ -52,7 +52,8 @@ export async function readDevAuthKey(path: string): Promise<DevAuthKey> {
 }
 
 /**
- * Signs user tokens the way `npm start`'s dev auth does: ES256, sub = user, iss, aud `oo`, no roles.
+ * Signs user access tokens the way `npm start`'s dev auth does: ES256, sub = user, iss, aud `oo`,
+ * `token_use: access`, no roles.
  *
  * @example
  * const sign = await createTokenSigner(key);
@@ -61,7 +62,7 @@ export async function readDevAuthKey(path: string): Promise<DevAuthKey> {
 export async function createTokenSigner(key: DevAuthKey): Promise<(userId: string) => Promise<string>> {
   const privateKey = await importJWK(key.privateJwk, 'ES256');
   return (userId) =>
-    new SignJWT({ roles: [] })
+    new SignJWT({ roles: [], token_use: 'access' })
       .setProtectedHeader({ alg: 'ES256', kid: key.kid })
       .setSubject(userId)
       .setIssuer(key.issuer)

@@ -1,14 +1,19 @@
 import { z } from 'zod';
 import { contextFeatureSchema, SCORE_LIMITS, type ContextFeatureInput } from '@oo/decision-features';
 import type { Logger } from '@oo/logger';
-import { jsonCaller, upstreamHealth, type UpstreamFailure } from '../upstream/upstream-call';
+import { bearerFor, type ServiceTokenReader } from '../upstream/service-token';
+import { jsonCaller, upstreamHealth, type UpstreamFailure, type UpstreamResult } from '../upstream/upstream-call';
+import { createUpstreamUnauthorized, type UpstreamUnauthorized } from '../upstream/upstream-unauthorized';
 
 export interface ProfileClientOptions {
   baseUrl: string;
-  serviceToken: string;
+  /** A fixed token, or a source read on every call (`createServiceTokenSource`), so renewals take effect. */
+  serviceToken: string | ServiceTokenReader | undefined;
   timeoutMs: number;
   registryRefreshMs: number;
   log: Logger;
+  /** Counts 401/403 answers (`oo_upstream_unauthorized_total`); without it they are still logged as errors. */
+  unauthorized?: UpstreamUnauthorized;
 }
 
 /** The user's profile features, or fallbacks and the reason profile could not give them. */
@@ -57,11 +62,16 @@ export function createProfileClient(options: ProfileClientOptions): ProfileClien
   const { timeoutMs, log } = options;
   const profile = jsonCaller(options.baseUrl);
   const health = upstreamHealth(log, 'profile');
-  const authorization = `Bearer ${options.serviceToken}`;
+  const authorization = bearerFor(options.serviceToken, 'profile client');
+  const unauthorized = options.unauthorized ?? createUpstreamUnauthorized(log);
+  const noteRefusal = (result: UpstreamResult, call: string): void => {
+    if (!result.ok && (result.status === 401 || result.status === 403)) unauthorized.refused('profile', result.status, call);
+  };
   let fallbacks: readonly ContextFeatureInput[] = NEUTRAL_FALLBACKS;
 
   const refreshRegistry = async (): Promise<boolean> => {
-    const result = await profile.call('/v1/registry', { headers: { accept: 'application/json', authorization }, timeoutMs: REGISTRY_TIMEOUT_MS });
+    const result = await profile.call('/v1/registry', { headers: { accept: 'application/json', authorization: authorization() }, timeoutMs: REGISTRY_TIMEOUT_MS });
+    noteRefusal(result, 'GET /v1/registry');
     const registry = result.ok ? registryResponse.safeParse(result.body) : undefined;
     if (!registry?.success) {
       log.warn({ err: result.ok ? registry?.error : result.error }, 'profile registry not read; keeping the fallbacks known so far');
@@ -77,8 +87,9 @@ export function createProfileClient(options: ProfileClientOptions): ProfileClien
 
   return {
     async features(userId, traceparent) {
-      const headers: Record<string, string> = { accept: 'application/json', authorization, ...(traceparent ? { traceparent } : {}) };
+      const headers: Record<string, string> = { accept: 'application/json', authorization: authorization(), ...(traceparent ? { traceparent } : {}) };
       const result = await profile.call(`/v1/profiles/${encodeURIComponent(userId)}/features`, { headers, timeoutMs });
+      noteRefusal(result, 'GET /v1/profiles/:userId/features');
       const body = result.ok ? featuresResponse.safeParse(result.body) : undefined;
       if (body?.success) {
         health.succeeded();

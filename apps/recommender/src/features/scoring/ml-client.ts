@@ -1,6 +1,8 @@
 import { scoreResponseSchema, type ScoreRequest, type ScoreResponse } from '@oo/decision-features';
 import type { Logger } from '@oo/logger';
+import { bearerFor, type ServiceTokenReader } from '../upstream/service-token';
 import { jsonCaller, upstreamHealth, type UpstreamFailure } from '../upstream/upstream-call';
+import { createUpstreamUnauthorized, type UpstreamUnauthorized } from '../upstream/upstream-unauthorized';
 
 export type ScoreOutcome = { ok: true; response: ScoreResponse } | { ok: false; failure: UpstreamFailure; error: unknown };
 
@@ -13,9 +15,12 @@ export interface Scorer {
 
 export interface MlClientOptions {
   baseUrl: string;
-  serviceToken: string;
+  /** A fixed token, or a source read on every call (`createServiceTokenSource`), so renewals take effect. */
+  serviceToken: string | ServiceTokenReader | undefined;
   timeoutMs: number;
   log: Logger;
+  /** Counts 401/403 answers (`oo_upstream_unauthorized_total`); without it they are still logged as errors. */
+  unauthorized?: UpstreamUnauthorized;
 }
 
 /**
@@ -26,18 +31,20 @@ export interface MlClientOptions {
  */
 export function createMlClient(options: MlClientOptions): Scorer {
   const ml = jsonCaller(options.baseUrl);
-  const authorization = `Bearer ${options.serviceToken}`;
+  const authorization = bearerFor(options.serviceToken, 'ml-serving client');
   const health = upstreamHealth(options.log, 'ml-serving');
+  const unauthorized = options.unauthorized ?? createUpstreamUnauthorized(options.log);
   return {
     async score(request, traceparent) {
       const headers: Record<string, string> = {
         accept: 'application/json',
         'content-type': 'application/json',
-        authorization,
+        authorization: authorization(),
         ...(traceparent ? { traceparent } : {}),
       };
       const result = await ml.call('/v1/score', { method: 'POST', headers, body: JSON.stringify(request), timeoutMs: options.timeoutMs });
       if (!result.ok) {
+        if (result.status === 401 || result.status === 403) unauthorized.refused('ml-serving', result.status, 'POST /v1/score');
         health.failed(result.failure, result.error);
         return result;
       }

@@ -5,7 +5,8 @@ import type { Logger } from '@oo/logger';
 /** Why an upstream call gave no usable answer: our deadline passed, it could not be reached, or it answered wrongly. */
 export type UpstreamFailure = 'timeout' | 'unavailable' | 'error';
 
-export type UpstreamResult = { ok: true; body: unknown } | { ok: false; failure: UpstreamFailure; error: unknown };
+/** `status` is set when the upstream answered, but not with a 2xx. */
+export type UpstreamResult = { ok: true; body: unknown } | { ok: false; failure: UpstreamFailure; error: unknown; status?: number };
 
 export interface JsonCall {
   method?: 'GET' | 'POST';
@@ -59,7 +60,7 @@ export function jsonCaller(baseUrl: string, maxSockets = 64): JsonCaller {
         res.on('end', () => {
           const status = res.statusCode ?? 0;
           if (status < 200 || status > 299) {
-            finish({ ok: false, failure: UNAVAILABLE_STATUSES.has(status) ? 'unavailable' : 'error', error: new Error(`answered ${status}`) });
+            finish({ ok: false, failure: UNAVAILABLE_STATUSES.has(status) ? 'unavailable' : 'error', error: new Error(`answered ${status}`), status });
             return;
           }
           try {
