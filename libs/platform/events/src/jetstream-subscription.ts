@@ -8,6 +8,7 @@ import {
 } from '@nats-io/jetstream';
 import { createDispatcher, type Dispatcher } from './dispatcher';
 import { describeError, EventsError } from './errors';
+import { inspectConsumer, isNotProvisioned } from './provisioned-consumer';
 import type {
   Delivery,
   DeliveryHandler,
@@ -19,7 +20,12 @@ import type {
 import { CE_HEADERS } from './cloud-event.codec';
 import { isApiError, toDelivery } from './jetstream-delivery';
 import { Liveness } from './liveness';
-import { prefixStream, prefixSubject } from './stream-names';
+
+/** The clients a subscription talks through; there are none until the bus has first connected. */
+export interface JetStreamLink {
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+}
 
 export interface PullSettings {
   prefix: string;
@@ -41,6 +47,7 @@ const DEFAULT_CONCURRENCY = 8;
  * messages as there are free handler slots, so nothing waits in a client buffer while its ack
  * deadline runs. A watchdog and the connection status turn health false on a stall, and the
  * loop re-binds (re-creating the consumer from its last known config if it disappeared).
+ * Started while the bus is disconnected, it checks the consumer once the connection comes.
  */
 export class JetStreamSubscription implements EventSubscription {
   readonly durable: string;
@@ -52,7 +59,7 @@ export class JetStreamSubscription implements EventSubscription {
   private readonly closedByUs = new WeakSet<ConsumerMessages>();
   private readonly dispatcher: Dispatcher;
   private stopping = false;
-  private connected = true;
+  private connected = false;
   private readonly liveness: Liveness;
   private pullOpenedAt = 0;
   private watchdog?: NodeJS.Timeout;
@@ -60,8 +67,7 @@ export class JetStreamSubscription implements EventSubscription {
   private wakeSleep?: () => void;
 
   constructor(
-    private readonly js: JetStreamClient,
-    private readonly jsm: JetStreamManager,
+    private readonly link: () => JetStreamLink | undefined,
     private readonly spec: SubscriptionSpec,
     private readonly handler: DeliveryHandler,
     private readonly settings: PullSettings,
@@ -73,28 +79,19 @@ export class JetStreamSubscription implements EventSubscription {
     );
   }
 
-  /** Checks the provisioned consumer matches the spec, then starts pulling. */
-  async start(): Promise<void> {
-    const { prefix } = this.settings;
-    const filter = prefixSubject(prefix, this.spec.subject);
-    this.stream = this.spec.stream ? prefixStream(prefix, this.spec.stream) : await this.jsm.streams.find(filter);
-    try {
-      const info = await this.jsm.consumers.info(this.stream, this.durable);
-      if (info.config.filter_subject !== filter) {
-        throw new EventsError(
-          'EVENTS_CONSUMER_MISMATCH',
-          `consumer ${this.durable} filters "${info.config.filter_subject ?? ''}", expected "${filter}"`,
-        );
-      }
-      this.config = info.config;
-      this.maxDeliver = info.config.max_deliver && info.config.max_deliver > 0 ? info.config.max_deliver : undefined;
-    } catch (err) {
-      if (!isApiError(err, JetStreamApiCodes.ConsumerNotFound)) throw err;
-      throw new EventsError('EVENTS_CONSUMER_NOT_FOUND', `consumer ${this.durable} on ${this.stream} is not provisioned`, {
-        cause: err,
+  /**
+   * Starts pulling. Connected, it first checks the provisioned consumer matches the spec and
+   * throws if not; disconnected (or if the broker does not answer the checks), it returns at once
+   * and the loop runs those checks once the broker is there.
+   */
+  async start(connected: boolean): Promise<void> {
+    this.connected = connected;
+    if (connected) {
+      await this.prepare().catch((err: unknown) => {
+        if (isNotProvisioned(err)) throw err;
+        this.liveness.markStalled(describeError(err));
       });
     }
-    this.liveness.markAlive();
     this.watchdog = setInterval(() => this.checkStall(), this.settings.idleHeartbeatMs);
     this.watchdog.unref();
     this.loop = this.run();
@@ -152,6 +149,7 @@ export class JetStreamSubscription implements EventSubscription {
         continue;
       }
       try {
+        if (!this.config) await this.prepare();
         const endedNormally = await this.pullOnce();
         if (endedNormally) failures = 0;
         else {
@@ -160,7 +158,9 @@ export class JetStreamSubscription implements EventSubscription {
         }
       } catch (err) {
         this.consumer = undefined;
-        this.liveness.markStalled(describeError(err));
+        // A missing consumer keeps the subscription unhealthy, retrying until someone provisions it.
+        if (isNotProvisioned(err)) this.liveness.markBroken(err.message, err);
+        else this.liveness.markStalled(describeError(err));
         await this.sleep(this.recoverDelay(failures++));
       }
     }
@@ -191,6 +191,22 @@ export class JetStreamSubscription implements EventSubscription {
     return true;
   }
 
+  private async prepare(): Promise<void> {
+    const { jsm } = this.requireLink();
+    const { stream, config } = await inspectConsumer(jsm, this.spec, this.settings.prefix);
+    // `config` last: once it is set the loop counts the checks as done.
+    this.stream = stream;
+    this.maxDeliver = config.max_deliver && config.max_deliver > 0 ? config.max_deliver : undefined;
+    this.config = config;
+    this.liveness.markAlive();
+  }
+
+  private requireLink(): JetStreamLink {
+    const link = this.link();
+    if (!link) throw new EventsError('EVENTS_NOT_CONNECTED', 'NATS is not connected yet');
+    return link;
+  }
+
   private async handle(delivery: Delivery): Promise<void> {
     try {
       await this.handler(delivery);
@@ -211,13 +227,14 @@ export class JetStreamSubscription implements EventSubscription {
   // Gets the consumer; if it vanished (deleted, or the server lost its store) re-creates it from
   // the config seen at start, so a stall heals without waiting for someone to run provisioning.
   private async bind(): Promise<Consumer> {
+    const { js, jsm } = this.requireLink();
     try {
-      return await this.js.consumers.get(this.stream, this.durable);
+      return await js.consumers.get(this.stream, this.durable);
     } catch (err) {
       if (!isApiError(err, JetStreamApiCodes.ConsumerNotFound) || !this.config) throw err;
       this.settings.log.warn({ durable: this.durable, stream: this.stream }, 're-creating missing consumer');
-      await this.jsm.consumers.add(this.stream, this.config);
-      return await this.js.consumers.get(this.stream, this.durable);
+      await jsm.consumers.add(this.stream, this.config);
+      return await js.consumers.get(this.stream, this.durable);
     }
   }
 

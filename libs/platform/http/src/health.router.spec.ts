@@ -47,6 +47,49 @@ describe('health endpoints', () => {
     });
   });
 
+  it('stays ready but reports degraded when only non-critical checks fail', async () => {
+    const readiness = new Readiness()
+      .add('database', async () => true)
+      .add('nats', () => false, { critical: false })
+      .add('consumers', () => {
+        throw new Error('consumer profile__tip_feedback: disconnected');
+      }, { critical: false });
+    const { app, lines } = appWith(readiness);
+    const res = await request(app).get('/readyz').expect(200);
+    expect(res.body).toEqual({
+      status: 'degraded',
+      checks: { database: 'ok', nats: 'failed', consumers: 'failed' },
+      degraded: ['nats', 'consumers'],
+    });
+    expect(res.text).not.toContain('profile__tip_feedback');
+    expect(lines.find((l) => l['msg'] === 'degraded')).toMatchObject({
+      level: 'warn',
+      errors: { nats: 'check returned false', consumers: 'consumer profile__tip_feedback: disconnected' },
+    });
+  });
+
+  it('is not ready when a critical check fails, also naming the degraded ones', async () => {
+    const readiness = new Readiness()
+      .add('database', () => false)
+      .add('nats', () => false, { critical: false })
+      .add('consumers', () => true, { critical: false });
+    const { app } = appWith(readiness);
+    const res = await request(app).get('/readyz').expect(503);
+    expect(res.body).toEqual({
+      status: 'not_ready',
+      checks: { database: 'failed', nats: 'failed', consumers: 'ok' },
+      failed: ['database'],
+      degraded: ['nats'],
+    });
+  });
+
+  it('is ready, not degraded, when the non-critical checks pass too', async () => {
+    const readiness = new Readiness().add('database', () => true).add('nats', () => true, { critical: false });
+    const { app } = appWith(readiness);
+    const res = await request(app).get('/readyz').expect(200);
+    expect(res.body).toEqual({ status: 'ready', checks: { database: 'ok', nats: 'ok' } });
+  });
+
   it('counts a check that does not answer in time as failed', async () => {
     const readiness = new Readiness({ timeoutMs: 10 }).add('consumers', () => new Promise(() => undefined));
     const { app } = appWith(readiness);

@@ -5,8 +5,9 @@ import { findRequestContext } from './request-context.middleware';
 
 /**
  * `GET /healthz` (liveness: the process answers; touches no dependency, always 200) and
- * `GET /readyz` (readiness: 200 when every check passes, else 503 naming the failed checks, or
- * `shutting_down` once shutdown began). Check errors go to the log, not to the caller.
+ * `GET /readyz` (readiness: 200 `ready` when every check passes; 200 `degraded` naming the failed
+ * non-critical checks; 503 `not_ready` naming the failed critical ones; 503 `shutting_down` once
+ * shutdown began). Check errors go to the log, not to the caller.
  *
  * @example
  * app.use(healthRouter(readiness, log));
@@ -19,17 +20,23 @@ export function healthRouter(readiness: Readiness, fallback?: Logger): Router {
   router.get('/readyz', async (_req, res) => {
     const report = await readiness.check();
     res.set('Cache-Control', 'no-store');
-    if (report.ready) {
-      res.json({ status: 'ready', checks: report.checks });
-      return;
-    }
     if (report.shuttingDown) {
       res.status(503).json({ status: 'shutting_down', checks: report.checks, failed: [] });
       return;
     }
-    const failed = Object.keys(report.errors);
-    (findRequestContext(res)?.log ?? fallback)?.warn({ checks: report.checks, errors: report.errors }, 'not ready');
-    res.status(503).json({ status: 'not_ready', checks: report.checks, failed });
+    const { checks, failed, degraded, errors } = report;
+    if (report.ready && degraded.length === 0) {
+      res.json({ status: 'ready', checks });
+      return;
+    }
+    const log = findRequestContext(res)?.log ?? fallback;
+    if (report.ready) {
+      log?.warn({ checks, errors }, 'degraded');
+      res.json({ status: 'degraded', checks, degraded });
+      return;
+    }
+    log?.warn({ checks, errors }, 'not ready');
+    res.status(503).json({ status: 'not_ready', checks, failed, ...(degraded.length > 0 && { degraded }) });
   });
   return router;
 }

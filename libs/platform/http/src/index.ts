@@ -24,7 +24,14 @@ export {
 export { validate, validateBody, type FieldError, type InputLocation } from './validate';
 export { encodeCursor, pageRequest, toPage, PAGE_LIMITS, type Page, type PageRequest } from './pagination';
 export { errorHandler, notFoundHandler, toProblem, PROBLEM_CONTENT_TYPE } from './error-handler';
-export { Readiness, type ReadinessCheck, type ReadinessReport, type ReadinessOptions, type CheckOutcome } from './readiness';
+export {
+  Readiness,
+  type CheckOutcome,
+  type ReadinessCheck,
+  type ReadinessCheckOptions,
+  type ReadinessOptions,
+  type ReadinessReport,
+} from './readiness';
 export { healthRouter } from './health.router';
 export { createMetrics, type HttpMetrics, type MetricsOptions, type HttpDurationLabels } from './metrics';
 export {

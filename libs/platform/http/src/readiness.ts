@@ -4,11 +4,24 @@ export type ReadinessCheck = () => unknown;
 export type CheckOutcome = 'ok' | 'failed' | 'timeout';
 
 export interface ReadinessReport {
+  /** False when a critical check failed or shutdown began; failing non-critical checks leave it true. */
   ready: boolean;
   shuttingDown: boolean;
   checks: Record<string, CheckOutcome>;
+  /** Critical checks that did not pass. */
+  failed: string[];
+  /** Non-critical checks that did not pass: the service still serves, with less. */
+  degraded: string[];
   /** Why each failed check failed, for logs only: messages may name internal hosts. */
   errors: Record<string, string>;
+}
+
+export interface ReadinessCheckOptions {
+  /**
+   * Whether a failure makes the service unready (default true). A dependency the service can
+   * work without for a while (the broker, behind the outbox) is non-critical: it only degrades.
+   */
+  critical?: boolean;
 }
 
 export interface ReadinessOptions {
@@ -20,15 +33,18 @@ const TIMED_OUT = Symbol('timed out');
 
 /**
  * Aggregates the named checks a service's `/readyz` reports (database, NATS, consumers…).
- * After `markShuttingDown()` it reports not ready at once without running any check, so load
- * balancers stop sending traffic while the process drains.
+ * A failing critical check makes the service unready; a failing non-critical one only marks it
+ * degraded. After `markShuttingDown()` it reports not ready at once without running any check,
+ * so load balancers stop sending traffic while the process drains.
  *
  * @example
- * const readiness = new Readiness().add('database', () => isDbReachable(db)).add('nats', () => bus.isConnected());
+ * const readiness = new Readiness()
+ *   .add('database', () => isDbReachable(db))
+ *   .add('nats', () => bus.health().healthy, { critical: false });
  * onShutdown(log, [() => readiness.markShuttingDown(), ...]);
  */
 export class Readiness {
-  private readonly checks = new Map<string, ReadinessCheck>();
+  private readonly checks = new Map<string, { check: ReadinessCheck; critical: boolean }>();
   private readonly timeoutMs: number;
   private shutdown = false;
 
@@ -36,9 +52,9 @@ export class Readiness {
     this.timeoutMs = options.timeoutMs ?? 2_000;
   }
 
-  /** Adds (or replaces) a named check; returns `this` for chaining. */
-  add(name: string, check: ReadinessCheck): this {
-    this.checks.set(name, check);
+  /** Adds (or replaces) a named check, critical unless told otherwise; returns `this` for chaining. */
+  add(name: string, check: ReadinessCheck, options: ReadinessCheckOptions = {}): this {
+    this.checks.set(name, { check, critical: options.critical ?? true });
     return this;
   }
 
@@ -53,15 +69,28 @@ export class Readiness {
 
   /** Runs every check concurrently, each bounded by the timeout. */
   async check(): Promise<ReadinessReport> {
-    if (this.shutdown) return { ready: false, shuttingDown: true, checks: {}, errors: {} };
-    const results = await Promise.all([...this.checks].map(async ([name, check]) => ({ name, ...(await this.run(check)) })));
+    if (this.shutdown) return { ready: false, shuttingDown: true, checks: {}, failed: [], degraded: [], errors: {} };
+    const results = await Promise.all(
+      [...this.checks].map(async ([name, { check, critical }]) => ({ name, critical, ...(await this.run(check)) })),
+    );
     // Shutdown may have begun while the checks ran.
-    const report: ReadinessReport = { ready: !this.shutdown, shuttingDown: this.shutdown, checks: {}, errors: {} };
+    const report: ReadinessReport = {
+      ready: !this.shutdown,
+      shuttingDown: this.shutdown,
+      checks: {},
+      failed: [],
+      degraded: [],
+      errors: {},
+    };
     for (const result of results) {
       report.checks[result.name] = result.outcome;
-      if (result.outcome !== 'ok') {
+      if (result.outcome === 'ok') continue;
+      report.errors[result.name] = result.error;
+      if (result.critical) {
         report.ready = false;
-        report.errors[result.name] = result.error;
+        report.failed.push(result.name);
+      } else {
+        report.degraded.push(result.name);
       }
     }
     return report;
