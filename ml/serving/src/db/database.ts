@@ -71,6 +71,16 @@ export interface ModelSnapshotsTable {
   snapshot: Buffer;
   users: number;
   created_at: Date;
+  /** True when the blob holds only the global part and every user has a row in `model_snapshot_users`. */
+  user_rows: Generated<boolean>;
+}
+
+/** One user's part of a checkpoint (`encodeUserSnapshot`); goes with its snapshot. */
+export interface ModelSnapshotUsersTable {
+  layout_version: string;
+  version: Int8;
+  user_id: string;
+  stats: Buffer;
 }
 
 /** The ml schema: everything ml-serving owns and nothing else. */
@@ -80,4 +90,5 @@ export interface MlDatabase {
   learned_observations: LearnedObservationsTable;
   feature_layouts: FeatureLayoutsTable;
   model_snapshots: ModelSnapshotsTable;
+  model_snapshot_users: ModelSnapshotUsersTable;
 }

@@ -4,9 +4,9 @@ import { HttpProblem, validate } from '@oo/http';
 import type { Scorer } from '../features/scoring/scoring.service';
 import type { MlMetrics } from '../metrics';
 
-/** `POST /v1/score`: probabilities for every candidate under each named policy (no database access). */
+/** `POST /v1/score`: probabilities for every candidate under each named policy (no database access while the user's part is in memory). */
 export function scoreRouter(scorer: Scorer, metrics: MlMetrics): Router {
-  return Router().post('/v1/score', (req, res) => {
+  return Router().post('/v1/score', async (req, res) => {
     const request = validate(scoreRequestSchema, req.body, 'body');
     const unknown = scorer.unknownPolicies(request.policies);
     if (unknown.length > 0) {
@@ -19,7 +19,7 @@ export function scoreRouter(scorer: Scorer, metrics: MlMetrics): Router {
       });
     }
     const stop = metrics.scoreDuration.startTimer();
-    const response = scorer.score(request);
+    const response = await scorer.scoreForUser(request);
     stop();
     res.json(response);
   });

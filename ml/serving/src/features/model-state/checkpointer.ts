@@ -1,7 +1,9 @@
 import { toSnapshot, type BanditModel } from '@oo/bandit';
 import { sql, type Kysely } from '@oo/db';
 import type { MlDatabase } from '../../db/database';
-import { insertSnapshot, int8, newestSnapshotVersion, pruneModelState } from './model-state.repository';
+import { int8, newestSnapshotVersion, pruneModelState } from './model-state.repository';
+import { writeUserRows } from './user-rows-writer';
+import type { ObservationApplier } from './observation-applier';
 import { encodeSnapshot } from './snapshot-codec';
 
 export interface CheckpointOptions {
@@ -14,6 +16,10 @@ export interface CheckpointOptions {
   /** Write even if fewer than `every` observations are new (after a migration or an erasure). */
   force?: boolean;
   now: Date;
+  /** False once users were dropped from memory: their rows are carried over or rebuilt. */
+  complete: boolean;
+  /** Rebuilds users dropped from memory who learned since the previous checkpoint. */
+  applier: ObservationApplier;
 }
 
 /** What happened, and the newest snapshot version of the model's layout afterwards (when known). */
@@ -28,7 +34,7 @@ export type CheckpointOutcome = { outcome: 'written' | 'not-due'; newest: number
  * snapshot older than the newest erasure it contains (those still hold the erased user's part).
  *
  * @example
- * await checkpointModel(db, model, { schema: 'ml', every: 1000, keep: 3, now: new Date() });
+ * await checkpointModel(db, model, { schema: 'ml', every: 1000, keep: 3, now: new Date(), complete: true, applier });
  */
 export async function checkpointModel(db: Kysely<MlDatabase>, model: BanditModel, options: CheckpointOptions): Promise<CheckpointOutcome> {
   return db.transaction().execute(async (trx) => {
@@ -37,13 +43,22 @@ export async function checkpointModel(db: Kysely<MlDatabase>, model: BanditModel
     const newest = await newestSnapshotVersion(trx, model.layout.version);
     const due = newest === undefined ? model.version > 0 || options.force === true : model.version - newest >= (options.force ? 1 : options.every);
     if (!due) return { outcome: 'not-due', newest: newest ?? 0 };
-    await insertSnapshot(trx, {
-      layout_version: model.layout.version,
-      version: model.version,
-      snapshot: encodeSnapshot(toSnapshot(model)),
-      users: model.users.size,
-      created_at: options.now,
-    });
+    const at = { layoutVersion: model.layout.version, version: model.version };
+    // The blob holds the global part; each user goes in a row of model_snapshot_users.
+    await trx
+      .insertInto('model_snapshots')
+      .values({
+        layout_version: at.layoutVersion,
+        version: model.version,
+        snapshot: encodeSnapshot(toSnapshot({ ...model, users: new Map() })),
+        users: 0,
+        created_at: options.now,
+        user_rows: true,
+      })
+      .onConflict((oc) => oc.columns(['layout_version', 'version']).doNothing())
+      .execute();
+    const users = await writeUserRows(trx, model, at, options);
+    await trx.updateTable('model_snapshots').set({ users }).where('layout_version', '=', at.layoutVersion).where('version', '=', int8(at.version)).execute();
     const erasure = await trx
       .selectFrom('learned_observations')
       .select((eb) => eb.fn.max('seq').as('seq'))

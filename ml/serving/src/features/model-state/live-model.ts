@@ -8,7 +8,9 @@ import type { MlMetrics } from '../../metrics';
 import { checkpointModel } from './checkpointer';
 import { loadModel } from './model-loader';
 import { layoutNames, observationsAfter } from './model-state.repository';
+import { listCheckpoints, newestUserRowsSnapshot, type CheckpointSummary } from './model-users.repository';
 import { ObservationApplier } from './observation-applier';
+import { ResidentUsers } from './resident-users';
 
 export interface LiveModelOptions {
   db: Kysely<MlDatabase>;
@@ -22,6 +24,8 @@ export interface LiveModelOptions {
   pollIntervalMs: number;
   checkpointEvery: number;
   snapshotRetention: number;
+  /** Users whose personal part stays in memory (least recently used dropped beyond it); unbounded by default. */
+  maxUsersInMemory?: number;
 }
 
 /** What `GET /v1/models/current` reports. */
@@ -50,6 +54,7 @@ export class LiveModel {
   private forceCheckpoint = false;
   private updatedAt = new Date(0);
   private readonly applier: ObservationApplier;
+  private readonly users: ResidentUsers;
   private listener: NotificationListener | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -64,6 +69,13 @@ export class LiveModel {
     this.applier = new ObservationApplier((version) => layoutNames(options.db, version), (row, err) =>
       options.log.error({ err, seq: row.seq, decisionId: row.decision_id }, 'observation cannot be learned; every instance skips it'),
     );
+    this.users = new ResidentUsers({
+      db: options.db,
+      applier: this.applier,
+      max: options.maxUsersInMemory ?? Number.POSITIVE_INFINITY,
+      current: () => this.model,
+      catchUp: () => this.catchUp(),
+    });
   }
 
   /** Starts loading (retrying while the database is unavailable) and following the log. */
@@ -92,6 +104,17 @@ export class LiveModel {
     return this.model;
   }
 
+  /**
+   * Runs `use` synchronously on the model with `userId`'s personal part in memory, rebuilding it
+   * from Postgres first if it was dropped; scores come out as if it had never left.
+   *
+   * @example
+   * const response = await live.withUser(request.userId, (model) => scoreWith(model, request));
+   */
+  withUser<T>(userId: string, use: (model: BanditModel) => T): Promise<T> {
+    return this.users.withUser(userId, use);
+  }
+
   status(): ModelStatus | undefined {
     const model = this.model;
     if (model === undefined) return undefined;
@@ -103,6 +126,11 @@ export class LiveModel {
       layout: model.layout.names,
       updatedAt: this.updatedAt.toISOString(),
     };
+  }
+
+  /** Stored checkpoints of every layout, newest first; `before` continues a listing. */
+  checkpoints(limit: number, before?: { version: number; layoutVersion: string }): Promise<CheckpointSummary[]> {
+    return listCheckpoints(this.options.db, limit, before);
   }
 
   /** Applies every committed observation not yet applied; calls while one runs coalesce into one more run. */
@@ -149,7 +177,7 @@ export class LiveModel {
   // A reload builds the new model aside and swaps it in: scoring goes on with the old one meanwhile.
   private async load(reason: string): Promise<void> {
     const { db, layout, log, metrics, freshConfig } = this.options;
-    const loaded = await loadModel(db, layout, freshConfig);
+    const loaded = await loadModel(db, layout, freshConfig, { lazyUsers: Number.isFinite(this.options.maxUsersInMemory ?? Number.POSITIVE_INFINITY) });
     if (loaded.source === 'migrated') {
       const { kept, added, removed, fromVersion } = loaded.report;
       log.warn({ fromLayout: fromVersion, toLayout: layout.version, kept: kept.length, added, removed }, 'migrated the model onto the current layout');
@@ -157,6 +185,7 @@ export class LiveModel {
     }
     this.lastCheckpoint = loaded.source === 'snapshot' ? loaded.model.version : 0;
     metrics.modelReloads.inc({ reason: `${reason}:${loaded.source}` });
+    this.users.reset(loaded.source === 'snapshot' && loaded.lazyUsers);
     this.model = loaded.model;
     this.reloadReason = undefined;
     this.touch(loaded.model);
@@ -169,21 +198,27 @@ export class LiveModel {
     for (;;) {
       const rows = await observationsAfter(this.options.db, model.version, BATCH);
       if (rows.length === 0) break;
-      await this.applier.apply(model, rows, (row) => {
+      const onApplied = (row: (typeof rows)[number]): void => {
         if (row.kind === 'forget') this.forceCheckpoint = true;
         if (row.outcome !== null) this.options.metrics.decisionsLearned.inc({ outcome: row.outcome });
-      });
+      };
+      await this.applier.apply(model, rows, onApplied, (userId) => this.users.keeps(model, userId));
+      this.users.trim(model);
       this.touch(model);
     }
+    // Users can be dropped from memory only once a checkpoint stores each in its own row.
+    if (this.users.needsRowCheckpoint(model)) this.forceCheckpoint = true;
     if (this.forceCheckpoint || model.version - this.lastCheckpoint >= this.options.checkpointEvery) await this.checkpoint(model);
   }
 
   private async checkpoint(model: BanditModel): Promise<void> {
     const { db, schema, checkpointEvery, snapshotRetention, clock, log } = this.options;
-    const result = await checkpointModel(db, model, { schema, every: checkpointEvery, keep: snapshotRetention, force: this.forceCheckpoint, now: clock() });
+    const options = { schema, every: checkpointEvery, keep: snapshotRetention, force: this.forceCheckpoint, now: clock(), applier: this.applier };
+    const result = await this.users.whilePinned(() => checkpointModel(db, model, { ...options, complete: this.users.isComplete() }));
     // Busy: another instance is writing one; the next run looks again.
     if (result.outcome === 'busy') return;
     if (result.outcome === 'written') log.info({ version: modelVersion(model) }, 'model checkpoint written');
+    if (result.outcome === 'written' || (await newestUserRowsSnapshot(db, model.layout.version, model.version)) !== undefined) this.users.checkpointed(model);
     this.lastCheckpoint = result.newest;
     this.forceCheckpoint = false;
   }

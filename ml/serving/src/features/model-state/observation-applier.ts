@@ -25,10 +25,13 @@ export class ObservationApplier {
    * model's version + 1 — the log was pruned past this model — so the caller reloads.
    * Resolves the layouts first, then applies synchronously: a score never sees half a batch.
    */
-  async apply(model: BanditModel, rows: readonly ObservationRow[], onApplied?: (row: ObservationRow) => void): Promise<void> {
-    for (const row of rows) {
-      if (row.layout_version !== null && row.layout_version !== model.layout.version) await this.layout(row.layout_version);
-    }
+  async apply(
+    model: BanditModel,
+    rows: readonly ObservationRow[],
+    onApplied?: (row: ObservationRow) => void,
+    keepsUser: (userId: string) => boolean = () => true,
+  ): Promise<void> {
+    await this.resolveLayouts(model, rows);
     for (const row of rows) {
       const seq = Number(row.seq);
       if (seq <= model.version) continue;
@@ -38,7 +41,9 @@ export class ObservationApplier {
       if (row.kind === 'forget') {
         if (row.user_id !== null) forgetUser(model, row.user_id);
       } else {
-        this.learn(model, row);
+        // A user not held in memory learns only globally here; their part is rebuilt from the
+        // log when next needed, so it comes out the same.
+        this.learn(model, row, row.user_id !== null && keepsUser(row.user_id));
       }
       // forgetUser does not count a user it never knew; the log's seq is the version either way.
       model.version = seq;
@@ -46,14 +51,37 @@ export class ObservationApplier {
     }
   }
 
+  /**
+   * Replays one user's observations (ascending seq, any gaps) into `model` exactly as `apply`
+   * would have: rejected rows are skipped, a `forget` drops the user. For rebuilding a user's
+   * part on a scratch model; `model.version` is not touched. Call `resolveLayouts` first.
+   */
+  replayUser(model: BanditModel, rows: readonly ObservationRow[]): void {
+    for (const row of rows) {
+      if (row.kind === 'forget') {
+        if (row.user_id !== null) model.users.delete(row.user_id);
+      } else {
+        this.learn(model, row, true, false);
+      }
+    }
+  }
+
+  /** Reads the layouts `rows` were settled under, so applying them needs no more I/O. */
+  async resolveLayouts(model: BanditModel, rows: readonly ObservationRow[]): Promise<void> {
+    for (const row of rows) {
+      if (row.layout_version !== null && row.layout_version !== model.layout.version) await this.layout(row.layout_version);
+    }
+  }
+
   // What the model rejects (a non-finite value, a wrong length) depends only on the row, so every
   // instance skips the same rows and they all stay in step.
-  private learn(model: BanditModel, row: ObservationRow): void {
+  private learn(model: BanditModel, row: ObservationRow, personal: boolean, report = true): void {
     try {
-      updateModel(model, { userId: row.user_id ?? undefined, features: this.vectorFor(model, row), reward: row.reward ?? Number.NaN });
+      const userId = personal ? (row.user_id ?? undefined) : undefined;
+      updateModel(model, { userId, features: this.vectorFor(model, row), reward: row.reward ?? Number.NaN });
     } catch (err) {
       if (!(err instanceof BanditError || (err instanceof MlServingError && err.code === 'ML_INVALID_OBSERVATION') || err instanceof RangeError)) throw err;
-      this.onInvalid(row, err);
+      if (report) this.onInvalid(row, err);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { ModelSnapshot } from '@oo/bandit';
+import type { ModelSnapshot, UserSnapshot } from '@oo/bandit';
 import { MlServingError } from '../../errors';
 
 // A checkpoint is mostly matrices (A, A⁻¹ and every user's part: ~3 000 doubles per user at 82
@@ -34,6 +34,40 @@ function isArrayRef(value: unknown): value is ArrayRef {
  * const bytes = encodeSnapshot(toSnapshot(model));
  */
 export function encodeSnapshot(snapshot: ModelSnapshot): Buffer {
+  return encodeDocument(snapshot);
+}
+
+/**
+ * Decodes bytes written by `encodeSnapshot`; `fromSnapshot` then checks every length.
+ *
+ * @example
+ * const model = fromSnapshot(decodeSnapshot(row.snapshot));
+ */
+export function decodeSnapshot(bytes: Uint8Array): ModelSnapshot {
+  return decodeDocument(bytes) as ModelSnapshot;
+}
+
+/**
+ * Encodes one user's part (a row of `model_snapshot_users`) in the same exact format.
+ *
+ * @example
+ * const bytes = encodeUserSnapshot(userToSnapshot(model.users.get('u1')!));
+ */
+export function encodeUserSnapshot(snapshot: UserSnapshot): Buffer {
+  return encodeDocument(snapshot);
+}
+
+/**
+ * Decodes bytes written by `encodeUserSnapshot`; `userFromSnapshot` then checks every length.
+ *
+ * @example
+ * const stats = userFromSnapshot(decodeUserSnapshot(row.stats), k, d, model.config.userLambda);
+ */
+export function decodeUserSnapshot(bytes: Uint8Array): UserSnapshot {
+  return decodeDocument(bytes) as UserSnapshot;
+}
+
+function encodeDocument(snapshot: object): Buffer {
   const arrays: number[][] = [];
   let doubles = 0;
   const header = Buffer.from(
@@ -62,13 +96,7 @@ export function encodeSnapshot(snapshot: ModelSnapshot): Buffer {
   return out;
 }
 
-/**
- * Decodes bytes written by `encodeSnapshot`; `fromSnapshot` then checks every length.
- *
- * @example
- * const model = fromSnapshot(decodeSnapshot(row.snapshot));
- */
-export function decodeSnapshot(bytes: Uint8Array): ModelSnapshot {
+function decodeDocument(bytes: Uint8Array): unknown {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   if (buf.length < PREFIX_BYTES || buf.toString('latin1', 0, 4) !== MAGIC || buf.readUInt32LE(4) !== FORMAT) {
     throw new MlServingError('ML_INVALID_SNAPSHOT', 'not a model snapshot in a known format');
@@ -85,7 +113,7 @@ export function decodeSnapshot(bytes: Uint8Array): ModelSnapshot {
       const { $f64: offset, length } = value;
       if (offset < 0 || length < 0 || offset + length > doubles) throw new RangeError('array reference beyond the data');
       return Array.from({ length }, (_, i) => buf.readDoubleLE(dataStart + (offset + i) * 8));
-    }) as ModelSnapshot;
+    }) as unknown;
   } catch (cause) {
     throw new MlServingError('ML_INVALID_SNAPSHOT', 'unreadable model snapshot header', { cause });
   }
