@@ -127,6 +127,6 @@ describe('candidates fed by the bus', () => {
       (['tasks', 'decisions', 'tip_feedback', 'user_timezones'] as const).map((table) => h.db.selectFrom(table).select('user_id').where('user_id', '=', 'zed').execute()),
     );
     expect(left.flat()).toEqual([]);
-    expect((await h.call('GET', '/v1/tips/history', 'zed')).body).toEqual({ items: [] });
+    expect((await h.call('GET', '/v1/tips/history', 'zed')).body).toEqual({ items: [], nextCursor: null });
   });
 });

@@ -106,7 +106,7 @@ describe('tip feedback and history', () => {
     expect(items[1]).toMatchObject({ reaction: 'dismiss', reactedAt: now.toISOString(), dwellMs: 61_000 });
     expect(items[1]?.tip.id).toMatch(/^(task|advice):/);
     expect(((await h.call('GET', '/v1/tips/history', 'kim')).body['items'] as unknown[]).length).toBe(3);
-    expect((await h.call('GET', '/v1/tips/history', 'nobody')).body).toEqual({ items: [] });
+    expect((await h.call('GET', '/v1/tips/history', 'nobody')).body).toEqual({ items: [], nextCursor: null });
 
     for (const limit of ['0', '101', 'ten']) {
       const bad = await h.call('GET', `/v1/tips/history?limit=${limit}`, 'kim');
