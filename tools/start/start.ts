@@ -1,52 +1,94 @@
-// `npm start`: migrates, provisions the streams, and runs every service of this checkout as its
-// own process against DATABASE_URL and NATS_URL (the machine's own servers when unset).
+// `npm start`. With DATABASE_URL and NATS_URL it migrates, provisions the streams and runs every
+// service as its own process against them. With neither (a machine with only Node) it runs the
+// embedded system: Postgres from npm with its data in .oo/, every service in this process on an
+// in-process bus. With only DATABASE_URL, the embedded system uses that database.
 import { join } from 'node:path';
+import pretty from 'pino-pretty';
 import { ROOT } from '../services';
-import { launchSystem, type RunningSystem } from '../system/launch-system';
+import { launchSystem } from '../system/launch-system';
+import { startEmbeddedSystem } from './embedded';
 
 // Where tools that act as users (npm run simulate, benchmarks) find this run's signing key.
 const DEV_KEY_FILE = join(ROOT, '.oo', 'dev-auth.json');
-const databaseUrl = process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres';
-const natsUrl = process.env['NATS_URL'] || 'nats://127.0.0.1:4222';
+const databaseUrl = process.env['DATABASE_URL'] || undefined;
+const natsUrl = process.env['NATS_URL'] || undefined;
+const ports = process.env['OO_PORTS'] === 'free' ? 'free' : 'default';
+const startedAt = Date.now();
 
-let system: RunningSystem | undefined;
-let stopping = false;
-function stopAll(): void {
-  if (stopping) return;
-  stopping = true;
-  setTimeout(() => process.exit(0), 15_000).unref();
-  void (system?.stop() ?? Promise.resolve()).then(() => process.exit(process.exitCode ?? 0));
+interface Started {
+  mode: string;
+  urls: [string, string][];
+  tokenFor(user: string): Promise<string>;
+  stop(): Promise<void>;
 }
 
-async function main(): Promise<void> {
-  process.once('SIGINT', stopAll);
-  process.once('SIGTERM', stopAll);
-  system = await launchSystem({
-    databaseUrl,
-    natsUrl,
-    ports: 'default',
+async function startProcesses(database: string, nats: string): Promise<Started> {
+  const system = await launchSystem({
+    databaseUrl: database,
+    natsUrl: nats,
+    ports,
     // A development server need not reserve production-sized streams on this disk.
     streamMaxBytes: process.env['STREAM_MAX_BYTES'] || '1GiB',
     keyFile: DEV_KEY_FILE,
     env: { LOG_LEVEL: process.env['LOG_LEVEL'] || 'info' },
     onLine: (service, line) => process.stdout.write(`${service.padEnd(12)}| ${line}\n`),
   });
-  const token = await system.auth.tokenFor('demo-user');
-  console.log('\noO is up:');
-  for (const [name, s] of system.services) console.log(`  ${name.padEnd(12)} ${s.url}`);
+  const urls = [...system.services].map(([name, s]): [string, string] => [name, s.url]);
+  return { mode: 'one process per service, on DATABASE_URL and NATS_URL', urls, tokenFor: (u) => system.auth.tokenFor(u), stop: system.stop };
+}
+
+async function startEmbedded(): Promise<Started> {
+  const system = await startEmbeddedSystem({
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(process.env['OO_DATA_DIR'] ? { dataDir: process.env['OO_DATA_DIR'] } : {}),
+    ports,
+    keyFile: DEV_KEY_FILE,
+    env: { LOG_LEVEL: process.env['LOG_LEVEL'] || 'info' },
+    onDatabaseLog: (line) => process.env['LOG_LEVEL'] === 'debug' && process.stdout.write(`postgres    | ${line}\n`),
+    logDestination: pretty({ colorize: process.stdout.isTTY, singleLine: true, ignore: 'pid,hostname,version,service,requestId,traceId,spanId', messageFormat: '{service} | {msg}' }),
+  });
+  const where = system.dataDir ? `embedded Postgres (data in ${system.dataDir})` : 'Postgres at DATABASE_URL';
+  const urls = [...system.services].map(([name, s]): [string, string] => [name, s.url]);
+  return { mode: `every service in this process, ${where}, in-process bus`, urls, tokenFor: (u) => system.auth.tokenFor(u), stop: system.stop };
+}
+
+let started: Started | undefined;
+let stopping = false;
+function stopAll(): void {
+  // A terminal's Ctrl-C reaches npm, tsx and us, and tsx passes it on again: one is enough.
+  if (stopping) return;
+  stopping = true;
+  console.log('\nstopping…');
+  setTimeout(() => process.exit(1), 15_000).unref();
+  void (started?.stop() ?? Promise.resolve()).then(
+    () => {
+      console.log('stopped.');
+      process.exit(process.exitCode ?? 0);
+    },
+    (err: unknown) => {
+      console.error('stopping failed:', err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', stopAll);
+  process.on('SIGTERM', stopAll);
+  started = databaseUrl && natsUrl ? await startProcesses(databaseUrl, natsUrl) : await startEmbedded();
+  const token = await started.tokenFor('demo-user');
+  const url = (name: string) => started?.urls.find(([n]) => n === name)?.[1];
+  console.log(`\noO is up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (${started.mode}):`);
+  for (const [name, serviceUrl] of started.urls) console.log(`  ${name.padEnd(12)} ${serviceUrl}`);
   console.log(`\nA token for user "demo-user", valid 12 h (this run's dev key):\n  export TOKEN=${token}`);
-  if (system.services.has('profile')) {
-    console.log(`  curl -H "authorization: Bearer $TOKEN" ${system.url('profile')}/v1/profiles/demo-user/features`);
-  }
-  if (system.services.has('recommender')) {
-    console.log(`  curl -X POST -H "authorization: Bearer $TOKEN" ${system.url('recommender')}/v1/recommend`);
-  }
+  if (url('profile')) console.log(`  curl -H "authorization: Bearer $TOKEN" ${url('profile')}/v1/profiles/demo-user/features`);
+  if (url('recommender')) console.log(`  curl -X POST -H "authorization: Bearer $TOKEN" ${url('recommender')}/v1/recommend`);
   console.log(`\nThe dev signing key is in ${DEV_KEY_FILE} (npm run simulate reads it). Ctrl-C stops everything.`);
 }
 
 main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
-  console.error(`\nIs Postgres answering at ${databaseUrl} and NATS JetStream at ${natsUrl}? See docs/runbooks/local-servers.md.`);
+  if (databaseUrl && natsUrl) console.error(`\nIs Postgres answering at DATABASE_URL and NATS JetStream at NATS_URL? See docs/runbooks/local-servers.md.`);
   process.exitCode = 1;
   stopAll();
 });

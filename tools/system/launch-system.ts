@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
@@ -8,6 +8,7 @@ import { deleteStreamsWithPrefix } from '@oo/testing';
 import { discoverServices, ROOT, type ServiceEntry } from '../services';
 import { createDevAuth, DEV_ISSUER, type DevAuth } from './dev-auth';
 import { freePort } from './free-port';
+import { writeServiceTokenFiles } from './service-token-files';
 import { runScript, startServiceProcess, waitReady, type ServiceProcess } from './service-process';
 
 export interface SystemOptions {
@@ -52,6 +53,7 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
   const keyFile = options.keyFile ?? join(keyDir as string, 'dev-auth.json');
   const auth = await createDevAuth();
   auth.writeKeyFile(keyFile);
+  const tokens = await writeServiceTokenFiles(auth, join(dirname(keyFile), 'tokens'), entries.map((s) => s.name));
 
   const base: NodeJS.ProcessEnv = {
     ...process.env,
@@ -73,7 +75,7 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
 
   const services = new Map<string, ServiceProcess>();
   for (const s of entries) {
-    const env = { ...base, ...schemaEnv(s), SERVICE_TOKEN: await auth.serviceTokenFor(s.name) };
+    const env = { ...base, ...schemaEnv(s), SERVICE_TOKEN: undefined, SERVICE_TOKEN_FILE: tokens.pathFor(s.name) };
     services.set(s.name, startServiceProcess(s, ports.get(s.name) as number, env, (line) => options.onLine?.(s.name, line)));
   }
   // Whatever happens to the caller, its services must not outlive it.
@@ -83,6 +85,7 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
   process.once('exit', killAll);
   const stop = async (): Promise<void> => {
     process.off('exit', killAll);
+    tokens.stop();
     await Promise.all([...services.values()].map((s) => s.stop()));
     if (options.streamPrefix) await deletePrefixedStreams(options.natsUrl, options.streamPrefix);
     if (options.schemaPrefix) await dropSchemas(options.databaseUrl, entries.map((s) => schemaEnv(s)['DB_SCHEMA'] as string));

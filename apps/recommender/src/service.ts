@@ -14,10 +14,16 @@ import { defaultAdviceLibrary } from './features/advice/advice-library';
 import { createProfileClient } from './features/context/profile-client';
 import type { RecommendDeps } from './features/decisions/recommend.service';
 import { createMlClient } from './features/scoring/ml-client';
+import { createServiceTokenSource } from './features/upstream/service-token-source';
+import { createUpstreamUnauthorized } from './features/upstream/upstream-unauthorized';
 
 /** The recommender's own parts, built from the kit at start-up. */
-function setupRecommender(kit: Kit<RecommenderConfig, RecommenderDatabase, typeof subjects>) {
+async function setupRecommender(kit: Kit<RecommenderConfig, RecommenderDatabase, typeof subjects>) {
   const { config, log } = kit;
+  // Checked before anything calls upstream: a wrong or expired token stops the start here.
+  const tokens = createServiceTokenSource(config, log, { verifier: kit.verifier });
+  await tokens.start();
+  const unauthorized = createUpstreamUnauthorized(log, kit.registry);
   const advice = defaultAdviceLibrary();
   const decisions = new Counter({
     name: 'oo_recommender_decisions_total',
@@ -27,14 +33,15 @@ function setupRecommender(kit: Kit<RecommenderConfig, RecommenderDatabase, typeo
   });
   const profile = createProfileClient({
     baseUrl: config.PROFILE_URL,
-    serviceToken: config.SERVICE_TOKEN,
+    serviceToken: tokens,
+    unauthorized,
     timeoutMs: config.PROFILE_TIMEOUT_MS,
     registryRefreshMs: config.REGISTRY_REFRESH_MS,
     log,
   });
   // Not awaited: profile may come up after us, and neutral fallbacks serve until it does.
   void profile.refreshRegistry();
-  const scorer = createMlClient({ baseUrl: config.ML_SERVING_URL, serviceToken: config.SERVICE_TOKEN, timeoutMs: config.ML_TIMEOUT_MS, log });
+  const scorer = createMlClient({ baseUrl: config.ML_SERVING_URL, serviceToken: tokens, unauthorized, timeoutMs: config.ML_TIMEOUT_MS, log });
   const recommend: RecommendDeps = {
     db: kit.db,
     clock: kit.clock,
@@ -47,11 +54,11 @@ function setupRecommender(kit: Kit<RecommenderConfig, RecommenderDatabase, typeo
     localEpsilon: config.LOCAL_POLICY_EPSILON,
     onDecision: (choice) => decisions.inc({ policy: choice.policy, fallback_reason: choice.fallbackReason ?? 'none' }),
   };
-  return { advice, profile, scorer, recommend };
+  return { advice, profile, scorer, recommend, tokens };
 }
 
 /** What the recommender's routes and handlers receive. */
-export type RecommenderContext = Kit<RecommenderConfig, RecommenderDatabase, typeof subjects> & ReturnType<typeof setupRecommender>;
+export type RecommenderContext = Kit<RecommenderConfig, RecommenderDatabase, typeof subjects> & Awaited<ReturnType<typeof setupRecommender>>;
 
 /**
  * The recommender: candidates from its own read model of tasks plus the advice library, context
@@ -79,6 +86,7 @@ export const recommender = defineService<RecommenderDatabase>()({
     },
   ],
   stop: [
+    { name: 'stop service token renewal', run: (ctx) => ctx.tokens.stop() },
     {
       name: 'close upstream connections',
       run: (ctx) => {

@@ -36,10 +36,12 @@ export interface RunningService<Ctx> {
 
 async function runSteps(steps: readonly ShutdownStep[], log: Logger): Promise<void> {
   for (const step of steps) {
+    const name = step.name;
     try {
       await (typeof step === 'function' ? step() : step.run());
+      log.debug({ step: name }, 'shutdown step done');
     } catch (err) {
-      log.error({ err, step: typeof step === 'function' ? step.name : step.name }, 'shutdown step failed');
+      log.error({ err, step: name }, 'shutdown step failed');
     }
   }
 }
