@@ -4,9 +4,11 @@ import { pageRequest, requireSelfOrAdmin, toPage, validate } from '@oo/http';
 import { changeConsent, listConsents, type ConsentsDeps } from '../features/consents/consents.service';
 import { userIdParams } from './user-param';
 
-const consentBody = z.object({
+// Strict: a misspelt field is an error the client should hear about, not silently dropped.
+const consentBody = z.strictObject({
   purpose: z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, 'must be a lower-case identifier such as push_notifications'),
-  version: z.string().min(1).max(32),
+  // Control characters (NUL above all, which Postgres text cannot hold) are no version label.
+  version: z.string().min(1).max(32).regex(/^[^\p{Cc}]+$/u, 'must not contain control characters'),
   textHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 of the text shown, in hex'),
   granted: z.boolean(),
 });

@@ -17,10 +17,11 @@ function isTimezone(name: string): boolean {
   }
 }
 
-const preferencesBody = z.object({
+// Strict, like every body here: a misspelt field is an error the client should hear about.
+const preferencesBody = z.strictObject({
   timezone: z.string().max(64).refine(isTimezone, 'must be an IANA timezone such as Europe/Berlin'),
   locale: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag').nullable().default(null),
-  quietHours: z.object({ start: clockTime, end: clockTime }).nullable().default(null),
+  quietHours: z.strictObject({ start: clockTime, end: clockTime }).nullable().default(null),
   channels: z
     .array(z.enum(CHANNELS))
     .max(CHANNELS.length)

@@ -1,6 +1,6 @@
 export type { Kysely, Transaction, Migration, Selectable, Insertable, Updateable, Generated, ColumnType } from 'kysely';
 export { sql } from 'kysely';
-export { createDb, isDbReachable, assertSchemaName, type DbConfig, type CreateDbOptions } from './create-db';
+export { createDb, isDbReachable, assertSchemaName, DB_DEFAULTS, type DbConfig, type CreateDbOptions } from './create-db';
 export { inTransaction, type Executor } from './transaction';
 export { migrateToLatest, migrateDown, type MigrationSet, type MigrateOptions } from './migrations';
 export { runMigrationCommand } from './migration-command';

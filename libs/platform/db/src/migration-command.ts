@@ -27,7 +27,8 @@ export async function runMigrationCommand(options: MigrationCommandOptions): Pro
     return 2;
   }
   const schema = env['DB_SCHEMA'] || options.schema;
-  const db = createDb<unknown>({ url, schema, poolMax: 1, applicationName: `${schema}-migrate` });
+  // A migration may rewrite a large table: no statement timeout for this one connection.
+  const db = createDb<unknown>({ url, schema, poolMax: 1, applicationName: `${schema}-migrate`, statementTimeoutMs: 0 });
   try {
     const target = { schema, migrations: options.migrations };
     const ran = argv[0] === 'down' ? await migrateDown(db, { ...target, all: argv.includes('--all') }) : await migrateToLatest(db, target);

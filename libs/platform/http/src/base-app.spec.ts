@@ -35,6 +35,12 @@ function buildApp(): { app: Express; lines: Record<string, unknown>[] } {
   app.get('/quota', () => {
     throw new QuotaExceededError('too many profiles');
   });
+  app.get('/users/:userId', (req, res) => {
+    res.json(validate(z.object({ userId: z.string().max(8) }), req.params, 'params'));
+  });
+  app.get('/pool', async () => {
+    throw new Error('timeout exceeded when trying to connect');
+  });
   app.get('/boom', async () => {
     throw new Error('db password is hunter2', { cause: new Error('connection reset') });
   });
@@ -125,6 +131,24 @@ describe('createBaseApp', () => {
       .send({ name: 'x'.repeat(110 * 1024), count: 1 })
       .expect(413);
     expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers a path parameter with a broken percent-encoding with 400, not 500', async () => {
+    const { app } = buildApp();
+    for (const bad of ['%E0%A4%A', '%zz', '%', '%C0%AF']) {
+      const res = await request(app).get(`/users/${bad}`).expect(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ status: 400, code: 'MALFORMED_PATH', detail: 'The request path has a malformed percent-encoding.' });
+    }
+    await request(app).get('/users/a%20b').expect(200, { userId: 'a b' });
+  });
+
+  it('answers a database pool that has no free connection in time with 503 and Retry-After', async () => {
+    const { app, lines } = buildApp();
+    const res = await request(app).get('/pool').expect(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.body).toMatchObject({ status: 503, code: 'DATABASE_BUSY' });
+    expect(lines.find((l) => l['msg'] === 'request error')).toMatchObject({ status: 503 });
   });
 
   it('answers an unknown route with a 404 problem', async () => {

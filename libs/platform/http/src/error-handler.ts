@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HttpProblem, defaultCodeFor, notFound } from './http-problem';
 import { findRequestContext } from './request-context.middleware';
 import { pathOf } from './route-template';
+import { unavailableProblem } from './unavailable-problem';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -22,8 +23,14 @@ function field(err: unknown, key: string): unknown {
 /**
  * Turns any thrown value into a problem: an `HttpProblem` as is; an error carrying a numeric
  * 4xx/5xx `status` and a string `code` (the convention for oO's named errors) with that status;
- * body-parser failures as 400/413/415; everything else as a bare 500. Only 4xx details reach
- * the client; a 5xx says nothing about internals.
+ * body-parser failures as 400/413/415; a path with a broken percent-encoding as 400
+ * `MALFORMED_PATH`; any other error a library marked with a 4xx `status` with that status; a
+ * database or dependency that is unreachable, out of connections or timed out as 503 with
+ * `Retry-After`; everything else as a bare 500. Only 4xx details reach the client; a 5xx says
+ * nothing about internals.
+ *
+ * @example
+ * const problem = toProblem(err); // problem.status, problem.code, problem.headers
  */
 export function toProblem(err: unknown): HttpProblem {
   if (err instanceof HttpProblem) return err;
@@ -38,7 +45,19 @@ export function toProblem(err: unknown): HttpProblem {
   if (typeof status === 'number' && status >= 400 && status <= 599 && typeof code === 'string') {
     return new HttpProblem(status, { code, detail: status < 500 ? message : undefined, cause: err });
   }
-  return new HttpProblem(500, { detail: 'An unexpected error occurred.', cause: err });
+  if (typeof status === 'number' && status >= 400 && status <= 499) return clientProblem(err, status, message);
+  return unavailableProblem(err) ?? new HttpProblem(500, { detail: 'An unexpected error occurred.', cause: err });
+}
+
+// Errors other libraries mark as the client's fault. The router's URIError for a path parameter
+// that will not decode (`/v1/profiles/%E0%A4%A`) carries status 400 and nothing else.
+function clientProblem(err: unknown, status: number, message: string | undefined): HttpProblem {
+  if (err instanceof URIError) {
+    return new HttpProblem(400, { code: 'MALFORMED_PATH', detail: 'The request path has a malformed percent-encoding.', cause: err });
+  }
+  // http-errors sets `expose` when its message is meant for the client.
+  const detail = field(err, 'expose') === true ? message : undefined;
+  return new HttpProblem(status, { code: defaultCodeFor(status), detail, cause: err });
 }
 
 /**

@@ -56,6 +56,39 @@ describe('createLogger', () => {
     });
   });
 
+  it('redacts credentials inside strings: URLs, query and form parameters, bearer tokens, in fields and in the message', () => {
+    const { lines, destination } = captureLines();
+    const log = createLogger({ service: 'integrations', destination });
+    log.warn(
+      {
+        target: 'postgres://app:pw-db@db:5432/app',
+        callback: 'https://oo.app/oauth/cb?code=c-oauth&state=s1',
+        upstream: { request: { url: 'https://idp/token?access_token=at-url', body: 'grant_type=refresh_token&refresh_token=rt-form&client_secret=cs-form' } },
+        sent: ['Authorization: Bearer b-header'],
+      },
+      'calling https://idp/authorize?token=t-msg failed',
+    );
+    const text = JSON.stringify(lines[0]);
+    for (const secret of ['pw-db', 'c-oauth', 'at-url', 'rt-form', 'cs-form', 'b-header', 't-msg']) expect(text).not.toContain(secret);
+    expect(lines[0]).toMatchObject({
+      target: 'postgres://app:[REDACTED]@db:5432/app',
+      callback: 'https://oo.app/oauth/cb?code=[REDACTED]&state=s1',
+      msg: 'calling https://idp/authorize?token=[REDACTED] failed',
+    });
+  });
+
+  it('redacts secrets nested deeper than six levels, and logs a cyclic object', () => {
+    const { lines, destination } = captureLines();
+    const log = createLogger({ service: 'integrations', destination });
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic['self'] = cyclic;
+    log.info({ a: { b: { c: { d: { e: { f: { g: { h: { password: 'p-deep', note: 'token=t-deep' } } } } } } } }, cyclic });
+    const text = JSON.stringify(lines[0]);
+    expect(text).not.toContain('p-deep');
+    expect(text).not.toContain('t-deep');
+    expect(lines[0]).toMatchObject({ cyclic: { name: 'loop', self: '[Circular]' } });
+  });
+
   it('applies extra service-specific paths', () => {
     const { lines, destination } = captureLines();
     createLogger({ service: 'integrations', destination, redact: ['vault.ciphertext'] }).info({ vault: { ciphertext: 'c' } });
@@ -94,5 +127,13 @@ describe('error logging', () => {
       request: { headers: { authorization: '[REDACTED]' } },
     });
     expect(String((lines[0]?.['err'] as { stack?: unknown }).stack)).toContain('caused by: Error: socket hang up');
+  });
+
+  it("redacts credentials in an error's message and stack", () => {
+    const { lines, destination } = captureLines();
+    createLogger({ service: 'integrations', destination }).error({ err: new Error('GET https://idp/me?access_token=at-err failed') }, 'sync failed');
+    const err = lines[0]?.['err'] as { message: string; stack: string };
+    expect(err.message).toBe('GET https://idp/me?access_token=[REDACTED] failed');
+    expect(err.stack).not.toContain('at-err');
   });
 });

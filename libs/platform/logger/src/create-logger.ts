@@ -1,5 +1,5 @@
-import { pino, stdSerializers, stdTimeFunctions, type DestinationStream, type LevelWithSilent, type Logger as PinoLogger } from 'pino';
-import { REDACTED, redactSecrets } from './redact-secrets';
+import { pino, stdSerializers, stdTimeFunctions, type DestinationStream, type LevelWithSilent, type LogFn, type Logger as PinoLogger } from 'pino';
+import { REDACTED, redactSecrets, redactString } from './redact-secrets';
 
 /** The logger every oO process uses: pino, JSON lines on stdout. */
 export type Logger = PinoLogger;
@@ -19,7 +19,8 @@ export interface LoggerOptions {
 /**
  * Creates the process's root logger: JSON lines with `service`, `version`, an ISO `time` and the
  * level as a word; credentials (passwords, tokens, secrets, API keys, authorization and cookie
- * headers) are replaced by `[REDACTED]`.
+ * headers, and URL passwords, secret query parameters, bearer tokens and JWTs inside any string,
+ * the message included) are replaced by `[REDACTED]`.
  *
  * @example
  * const log = createLogger({ service: 'profile', version: config.SERVICE_VERSION, level: config.LOG_LEVEL });
@@ -37,6 +38,13 @@ export function createLogger(options: LoggerOptions): Logger {
     formatters: {
       level: (label: string) => ({ level: label }),
       log: (fields: Record<string, unknown>) => redactSecrets(fields),
+    },
+    // The message and its format arguments never reach the formatter: redact them on the way in.
+    hooks: {
+      logMethod(this: PinoLogger, args: Parameters<LogFn>, method: LogFn) {
+        for (let i = 0; i < args.length; i++) if (typeof args[i] === 'string') args[i] = redactString(args[i] as string);
+        method.apply(this, args);
+      },
     },
     ...(options.redact?.length ? { redact: { paths: [...options.redact], censor: REDACTED } } : {}),
   };

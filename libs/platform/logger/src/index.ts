@@ -1,2 +1,2 @@
 export { createLogger, withContext, type Logger, type LoggerOptions, type LogContext } from './create-logger';
-export { REDACTED, isSecretKey } from './redact-secrets';
+export { REDACTED, isSecretKey, redactString } from './redact-secrets';
