@@ -82,6 +82,9 @@ function initialise(dataDir: string): void {
       encoding: 'utf8',
       env: { ...process.env, LC_MESSAGES: 'C' },
     });
+    if (run.status !== 0 && /could not access directory/.test(run.stderr)) {
+      throw new Error(`Postgres runs as the "${USER}" user and cannot reach ${dataDir}: let it through the parent folders (chmod o+x) or set OO_STATE_DIR elsewhere`);
+    }
     if (run.status !== 0) throw new Error(`initdb failed (${run.status ?? run.signal}):\n${run.stdout}${run.stderr}`);
   } finally {
     rmSync(pwDir, { recursive: true, force: true });

@@ -8,8 +8,10 @@ import { ROOT } from '../services';
 import { launchSystem } from '../system/launch-system';
 import { startEmbeddedSystem } from './embedded';
 
-// Where tools that act as users (npm run simulate, benchmarks) find this run's signing key.
-const DEV_KEY_FILE = join(ROOT, '.oo', 'dev-auth.json');
+// This checkout's local state (OO_STATE_DIR moves it, e.g. for tests): the embedded database,
+// and this run's signing key where tools that act as users (npm run simulate) find it.
+const STATE_DIR = process.env['OO_STATE_DIR'] || join(ROOT, '.oo');
+const DEV_KEY_FILE = join(STATE_DIR, 'dev-auth.json');
 const databaseUrl = process.env['DATABASE_URL'] || undefined;
 const natsUrl = process.env['NATS_URL'] || undefined;
 const ports = process.env['OO_PORTS'] === 'free' ? 'free' : 'default';
@@ -40,7 +42,7 @@ async function startProcesses(database: string, nats: string): Promise<Started> 
 async function startEmbedded(): Promise<Started> {
   const system = await startEmbeddedSystem({
     ...(databaseUrl ? { databaseUrl } : {}),
-    ...(process.env['OO_DATA_DIR'] ? { dataDir: process.env['OO_DATA_DIR'] } : {}),
+    dataDir: join(STATE_DIR, 'postgres'),
     ports,
     keyFile: DEV_KEY_FILE,
     env: { LOG_LEVEL: process.env['LOG_LEVEL'] || 'info' },
