@@ -4,8 +4,6 @@ import { baseServiceSchema, int, loadConfig, type Env } from '@oo/config';
 export const profileConfigSchema = baseServiceSchema('profile').extend({
   /** Tip events older than this are pruned from the projections; features look back 30 days. */
   PROJECTION_RETENTION_DAYS: int({ min: 31, max: 3650, default: 35 }),
-  /** Erased-user records (which make late events about a deleted user no-ops) are kept this long; above the streams' 30 days. */
-  ERASED_USER_RETENTION_DAYS: int({ min: 31, max: 3650, default: 180 }),
 });
 
 export type ProfileConfig = ReturnType<typeof loadProfileConfig>;

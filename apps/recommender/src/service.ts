@@ -13,6 +13,7 @@ import { enqueueRecommenderEvent } from './events/outbox';
 import { defaultAdviceLibrary } from './features/advice/advice-library';
 import { createProfileClient } from './features/context/profile-client';
 import type { RecommendDeps } from './features/decisions/recommend.service';
+import { startRetentionPruning } from './features/retention/retention-pruning';
 import { createMlClient } from './features/scoring/ml-client';
 import { createServiceTokenSource } from './features/upstream/service-token-source';
 import { createUpstreamUnauthorized } from './features/upstream/upstream-unauthorized';
@@ -54,7 +55,8 @@ async function setupRecommender(kit: Kit<RecommenderConfig, RecommenderDatabase,
     localEpsilon: config.LOCAL_POLICY_EPSILON,
     onDecision: (choice) => decisions.inc({ policy: choice.policy, fallback_reason: choice.fallbackReason ?? 'none' }),
   };
-  return { advice, profile, scorer, recommend, tokens };
+  const retention = startRetentionPruning({ db: kit.db, log, clock: kit.clock, retentionDays: config.DECISION_RETENTION_DAYS });
+  return { advice, profile, scorer, recommend, tokens, retention };
 }
 
 /** What the recommender's routes and handlers receive. */
@@ -87,6 +89,7 @@ export const recommender = defineService<RecommenderDatabase>()({
   ],
   stop: [
     { name: 'stop service token renewal', run: (ctx) => ctx.tokens.stop() },
+    { name: 'stop retention pruning', run: (ctx) => ctx.retention.stop() },
     {
       name: 'close upstream connections',
       run: (ctx) => {

@@ -1,6 +1,7 @@
 import { createDb, migrateToLatest, sql, type Kysely } from '@oo/db';
 import { markUserErased, type EventsDatabase } from '@oo/events';
 import { createLogger } from '@oo/logger';
+import { startErasedUserPruning } from '@oo/service';
 import { createTestSchema, type TestSchema } from '@oo/testing';
 import type { RecommenderDatabase } from '../src/db/database';
 import { recommenderMigrations } from '../src/db/migrations';
@@ -88,10 +89,14 @@ describe('recommender retention', () => {
     try {
       await pruning.prune();
       const second = await pruning.prune();
-      expect(second).toEqual({ decisions: 0, tombstones: 0, erasedUsers: 0 });
+      expect(second).toEqual({ decisions: 0, tombstones: 0 });
     } finally {
       await pruning.stop();
     }
+    // Erased-user records are the kit's to prune, in every service alike.
+    const erased = startErasedUserPruning(db, log, () => now, 180);
+    await erased.prune();
+    await erased.stop();
 
     expect(await ids('decisions')).toEqual(recent.map((d) => d.decision_id));
     expect(await ids('tip_feedback')).toEqual([recent[0]?.decision_id]);

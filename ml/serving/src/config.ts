@@ -44,8 +44,6 @@ const mlServingShape = {
   SNAPSHOT_RETENTION: int({ min: 1, max: 100, default: 3 }),
   /** Settled decisions, and feedback whose decision never arrived, are kept this long. */
   DECISION_RETENTION_MS: durationMs(7 * 24 * HOUR_MS),
-  /** Erased-user records (which make late events about a deleted user no-ops) are kept this long; above the streams' 30 days. */
-  ERASED_USER_RETENTION_DAYS: int({ min: 31, max: 3650, default: 180 }),
   /** Users whose personal model part stays in memory; the least recently used beyond it are dropped and reloaded from Postgres when needed. */
   MODEL_MAX_USERS_IN_MEMORY: int({ min: 1, max: 10_000_000, default: 10_000 }),
   /** Prior precisions of a fresh model (a loaded snapshot keeps its own). */

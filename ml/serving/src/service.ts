@@ -39,13 +39,14 @@ async function setupMlServing(kit: MlKit) {
     pollIntervalMs: config.MODEL_POLL_INTERVAL_MS,
     checkpointEvery: config.CHECKPOINT_EVERY,
     snapshotRetention: config.SNAPSHOT_RETENTION,
+    maxUsersInMemory: config.MODEL_MAX_USERS_IN_MEMORY,
   });
   // Before any settlement: instances still on another layout read this one's vectors by name.
   await registerLayout(db, featurizer.builder.layout);
   live.start();
   const join = new RewardJoin({ featurizer, rules: rewardRulesFrom(config), log, metrics, clock });
   const sweeper = startRewardSweeper({ db, join, log, clock, intervalMs: config.REWARD_SWEEP_INTERVAL_MS, retentionMs: config.DECISION_RETENTION_MS });
-  const scorer = createScorer({ featurizer, catalog: createPolicyCatalog(config.POLICIES), currentModel: () => live.current() });
+  const scorer = createScorer({ featurizer, catalog: createPolicyCatalog(config.POLICIES), currentModel: () => live.current(), withUser: (userId, use) => live.withUser(userId, use) });
   return { metrics, live, join, sweeper, scorer };
 }
 

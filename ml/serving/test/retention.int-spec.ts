@@ -1,11 +1,9 @@
 import { createDb, migrateToLatest, sql, type Kysely } from '@oo/db';
-import { markUserErased, type EventsDatabase } from '@oo/events';
 import { createLogger } from '@oo/logger';
 import { createTestSchema, type TestSchema } from '@oo/testing';
 import type { MlDatabase } from '../src/db/database';
 import { mlServingMigrations } from '../src/db/migrations';
 import { pruneDecisions } from '../src/features/reward-join/reward-join.repository';
-import { startRetentionPruning } from '../src/features/retention/retention-pruning';
 
 const DAY_MS = 86_400_000;
 
@@ -43,20 +41,5 @@ describe('ml-serving retention', () => {
     expect(await pruneDecisions(db, daysAgo(7), 2, 2)).toBe(1);
     const left = await db.selectFrom('decisions').select('decision_id').orderBy('decision_id').execute();
     expect(left.map((r) => r.decision_id)).toEqual(['open-old', 'orphan-recent', 'recent']);
-  });
-
-  it('forgets erased-user records older than the retention', async () => {
-    const events = db as unknown as Kysely<EventsDatabase>;
-    for (const user of ['erased-old', 'erased-recent']) await markUserErased(events, user);
-    await sql`update event_erased_user set erased_at = ${daysAgo(181)} where user_key = 'erased-old'`.execute(db);
-    await sql`update event_erased_user set erased_at = ${daysAgo(179)} where user_key = 'erased-recent'`.execute(db);
-    const pruning = startRetentionPruning({ db, log: createLogger({ service: 'ml-serving', level: 'silent' }), clock: () => now, erasedUserRetentionDays: 180 });
-    try {
-      await pruning.prune();
-    } finally {
-      await pruning.stop();
-    }
-    const { rows } = await sql<{ user_key: string }>`select user_key from event_erased_user`.execute(db);
-    expect(rows).toEqual([{ user_key: 'erased-recent' }]);
   });
 });

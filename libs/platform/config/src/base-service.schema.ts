@@ -34,6 +34,8 @@ export function baseServiceShape(service: ServiceName) {
     AUTH_ISSUER: z.string().min(1),
     AUTH_JWKS_URL: httpUrl().optional(),
     AUTH_JWKS: jwksJson().optional(),
+    /** Erased-user records (which make late events for a deleted user no-ops) are kept this long. */
+    ERASED_USER_RETENTION_DAYS: int({ min: 31, max: 3650, default: 180 }),
     SERVICE_VERSION: z.string().default('0.0.0-dev'),
     SHUTDOWN_GRACE_MS: durationMs(10_000),
   };

@@ -15,3 +15,4 @@ export { startService, type RunningService, type StartServiceOptions } from './s
 export { runService } from './run-service';
 export { checkSubscriptions, findNatsDefinitions } from './subscription-table';
 export { defineServiceErrors, ServiceError, ServiceKitError, type ServiceErrorClass } from './service-error';
+export { startErasedUserPruning, type ErasedUserPruning } from './erased-user-pruning';

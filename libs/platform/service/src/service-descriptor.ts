@@ -22,6 +22,7 @@ export interface KitConfig {
   readonly AUTH_ISSUER: string;
   readonly AUTH_JWKS_URL?: string | undefined;
   readonly AUTH_JWKS?: unknown;
+  readonly ERASED_USER_RETENTION_DAYS: number;
   readonly SERVICE_VERSION: string;
   readonly SHUTDOWN_GRACE_MS: number;
 }

@@ -6,6 +6,7 @@ import type { JSONWebKeySet } from 'jose';
 import { ServiceKitError } from './service-error';
 import type { Enqueue, Kit, KitConfig, ServiceDescriptor } from './service-descriptor';
 import type { StartServiceOptions } from './start-service';
+import { startErasedUserPruning } from './erased-user-pruning';
 
 /** What the kit opens before the service's own setup runs, and the steps that close it again. */
 export interface Infrastructure<C extends KitConfig, DB, M extends SubjectMap> {
@@ -54,6 +55,8 @@ export async function openInfrastructure<C extends KitConfig, DB, M extends Subj
   const enqueue: Enqueue<M> = (trx, subject, message, encode = {}) => enqueueEvent(trx, events, subject, message, encode);
   const verifier = createJwtVerifier({ issuer: config.AUTH_ISSUER, jwksUrl: config.AUTH_JWKS_URL, jwks: config.AUTH_JWKS as JSONWebKeySet | undefined });
   const relay = startOutboxRelay({ db: consumerDb, bus, log, metrics: eventsMetrics, databaseUrl: config.DATABASE_URL });
+  const clock = options.clock ?? (() => new Date());
+  const erasedUsers = startErasedUserPruning(consumerDb, log, clock, config.ERASED_USER_RETENTION_DAYS);
   const kit: Kit<C, DB, M> = {
     name,
     config,
@@ -64,10 +67,11 @@ export async function openInfrastructure<C extends KitConfig, DB, M extends Subj
     enqueue,
     registry: httpMetrics.registry,
     verifier,
-    clock: options.clock ?? (() => new Date()),
+    clock,
   };
   const closeSteps: ShutdownStep[] = [
     { name: 'stop outbox relay', run: () => relay.stop() },
+    { name: 'stop erased-user pruning', run: () => erasedUsers.stop() },
     ...(options.bus ? [] : [{ name: 'drain bus', run: () => bus.drain() }]),
     closePools,
   ];

@@ -1,5 +1,4 @@
 import type { Kysely } from '@oo/db';
-import { pruneErasedUsers, type EventsDatabase } from '@oo/events';
 import type { Logger } from '@oo/logger';
 import type { RecommenderDatabase } from '../../db/database';
 import type { Clock } from '../decisions/recommend.service';
@@ -11,7 +10,7 @@ export interface RetentionPruningOptions {
   db: Kysely<RecommenderDatabase>;
   log: Logger;
   clock: Clock;
-  /** Decisions (with their feedback), task tombstones and erased-user records older than this go. */
+  /** Decisions (with their feedback) and task tombstones older than this go. */
   retentionDays: number;
   /** Between rounds (default 1 h); the first round runs at start. */
   intervalMs?: number;
@@ -25,7 +24,6 @@ export interface RetentionPruningOptions {
 export interface RetentionRound {
   decisions: number;
   tombstones: number;
-  erasedUsers: number;
 }
 
 export interface RetentionPruning {
@@ -37,8 +35,8 @@ export interface RetentionPruning {
 
 /**
  * Keeps the recommender's tables bounded: on a timer, deletes in bounded batches the decisions
- * (and their feedback) and task tombstones older than the retention, and forgets erased users
- * recorded before it. Several instances may run it: the deletes do not conflict.
+ * (and their feedback) and task tombstones older than the retention (the kit forgets erased
+ * users). Several instances may run it: the deletes do not conflict.
  *
  * @example
  * const pruning = startRetentionPruning({ db, log, clock, retentionDays: config.DECISION_RETENTION_DAYS });
@@ -66,14 +64,13 @@ export function startRetentionPruning(options: RetentionPruningOptions): Retenti
     const before = new Date(clock().getTime() - options.retentionDays * DAY_MS);
     const decisions = await drain(() => pruneDecisionsBatch(db, before, batchSize));
     const tombstones = await drain(() => pruneTombstonesBatch(db, before, batchSize));
-    const erasedUsers = await pruneErasedUsers(db as unknown as Kysely<EventsDatabase>, before);
-    return { decisions, tombstones, erasedUsers };
+    return { decisions, tombstones };
   };
 
   const prune = (): Promise<RetentionRound> => {
     running ??= round()
       .then((deleted) => {
-        if (deleted.decisions + deleted.tombstones + deleted.erasedUsers > 0) log.info({ ...deleted, retentionDays: options.retentionDays }, 'pruned rows past retention');
+        if (deleted.decisions + deleted.tombstones > 0) log.info({ ...deleted, retentionDays: options.retentionDays }, 'pruned rows past retention');
         return deleted;
       })
       .finally(() => (running = undefined));
