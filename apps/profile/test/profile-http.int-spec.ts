@@ -100,11 +100,13 @@ describe('profile HTTP API', () => {
     ]);
     const bad = await call('POST', '/v1/profiles/cleo/consents', token, { purpose: 'Push!', version: 'v1', textHash: 'abc', granted: 'yes' });
     expect((bad.body as unknown as Problem).errors?.map((e) => e.path).sort()).toEqual(['body.granted', 'body.purpose', 'body.textHash']);
-    const last = await eventually(
-      async () => (await h.bus.jsm.streams.getMessage(`${h.bus.prefix}_PROFILE`, { last_by_subj: `${h.bus.prefix}.profile.consent.changed` }).catch(() => undefined)) ?? undefined,
-      'consent event',
-    );
-    expect(fromBinary(ConsentChangedSchema, last.data)).toMatchObject({ purpose: 'push_notifications', granted: false });
+    // Both changes are published in order, so the stream's last consent event ends as the
+    // withdrawal (out of order, it would stay the grant and this would time out).
+    const stored = await eventually(async () => {
+      const last = await h.bus.jsm.streams.getMessage(`${h.bus.prefix}_PROFILE`, { last_by_subj: `${h.bus.prefix}.profile.consent.changed` }).catch(() => undefined);
+      return last && !fromBinary(ConsentChangedSchema, last.data).granted ? last : undefined;
+    }, 'the withdrawal as the last consent event');
+    expect(fromBinary(ConsentChangedSchema, stored.data)).toMatchObject({ purpose: 'push_notifications', granted: false });
   });
 
   it('answers 400 for a malformed user id and malformed JSON', async () => {

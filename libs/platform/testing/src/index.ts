@@ -6,4 +6,3 @@ export { createTestAuth, deleteStreamsWithPrefix, eventually, TEST_ISSUER, type 
 export { listRoutes, type RouteSpec } from './route-list';
 export { fuzzRoutes, type FuzzCaller, type FuzzFailure, type FuzzOptions, type FuzzReport } from './route-fuzzer';
 export { FUZZ_SAMPLE_ID, type FuzzCase } from './hostile-inputs';
-export { startServiceHarness, type ServiceHarness, type ServiceHarnessOptions, type InstanceOptions } from './service-harness';

@@ -3,7 +3,7 @@ import type { subjects, Subject } from '@oo/contracts';
 import type { Kysely } from '@oo/db';
 import type { JetStreamBus } from '@oo/events';
 import type { RunningService } from '@oo/service';
-import { startServiceHarness } from '@oo/testing';
+import { startServiceHarness } from '@oo/service-testing';
 import type { MlDatabase } from '../../src/db/database';
 import type { Clock } from '../../src/features/reward-join/reward-join.service';
 import { mlServing, type MlServingContext } from '../../src/service';

@@ -13,9 +13,7 @@ import {
   type SubjectOf,
 } from '@oo/events';
 import { findNatsDefinitions, startService, type ContextOf, type KitConfig, type RunningService, type ServiceDescriptor } from '@oo/service';
-import { testNatsUrl } from './services';
-import { createTestAuth, deleteStreamsWithPrefix, type TestAuth } from './test-helpers';
-import { createTestSchema, uniqueStreamPrefix } from './test-schema';
+import { createTestAuth, createTestSchema, deleteStreamsWithPrefix, testNatsUrl, uniqueStreamPrefix, type TestAuth } from '@oo/testing';
 
 export interface ServiceHarnessOptions<DB> {
   /** Names the schema and stream prefix, e.g. `recommender-feedback`. */
