@@ -1,64 +1,31 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
-import type { Kysely, Transaction } from 'kysely';
-import { decodeEvent, readEnvelope, type DecodedEvent, type EventEnvelope } from './cloud-event.codec';
+import { sql } from 'kysely';
+import { decodeEvent, readEnvelope, type EventEnvelope } from './cloud-event.codec';
+import type { ConsumerOptions, ReceivedEvent, RunningConsumer } from './consumer-options';
+import { createDatabaseGate, isDatabaseUnavailable } from './database-availability';
 import { deadLetterEvent, publishDeadLetter, type DeadLetterReason } from './dead-letter';
+import { holdDelivery, keepAliveIntervalMs } from './delivery-hold';
+import { isUserErased } from './erased-users';
 import { describeError, EventsError, PermanentEventError } from './errors';
-import { silentLogger, type Delivery, type EventBus, type EventsLogger, type SubscriptionHealth } from './event-bus.types';
-import { createEventsMetrics, type EventsMetrics } from './events-metrics';
+import { silentLogger, type Delivery, type EventSubscription } from './event-bus.types';
+import { createEventsMetrics } from './events-metrics';
 import { eventsDb } from './events.tables';
-import { checkSequence, claimInbox, purgeInbox, skipSequence } from './inbox.repository';
+import { startInboxPurge } from './inbox-purge';
+import { checkSequence, claimInbox, skipSequence } from './inbox.repository';
 
-/** An event as a handler sees it: CloudEvents attributes, the decoded message, and delivery facts. */
-export interface ReceivedEvent<T> extends DecodedEvent<T> {
-  readonly deliveryCount: number;
-  readonly streamSequence: number;
-}
-
-export interface ConsumerOptions<DB, Desc extends DescMessage> {
-  bus: EventBus;
-  db: Kysely<DB>;
-  /** The provisioned durable consumer, `<service>__<purpose>`. */
-  durable: string;
-  /** Its filter subject, e.g. `signals.tip.feedback`. */
-  subject: string;
-  /** The stream, when it should not be found from the subject. */
-  stream?: string;
-  /** The message on that subject; `ce-type` must name it. */
-  schema: Desc;
-  /** Runs in the transaction that also records the event in the inbox; throw to retry. */
-  handler: (trx: Transaction<DB>, event: ReceivedEvent<MessageShape<Desc>>) => Promise<void>;
-  /** Handlers running at once (default 8); one user's events never run concurrently. */
-  concurrency?: number;
-  /** Used when the broker has no `max_deliver` for the consumer (default 8); the broker's value wins. */
-  maxDeliver?: number;
-  /** Redelivery delay after the n-th failure; the last repeats (default 1 s, 5 s, 30 s, 2 min). */
-  backoffMs?: readonly number[];
-  /** Hold back a user's event whose predecessor has not been handled yet (default true). */
-  enforceSequence?: boolean;
-  /** Redelivery delay while waiting for a missing predecessor (default 5 s). */
-  sequenceGapRetryMs?: number;
-  /** Inbox entries are kept this long (default 14 days, beyond the streams' max age). */
-  inboxRetentionMs?: number;
-  log?: EventsLogger;
-  metrics?: EventsMetrics;
-}
-
-export interface RunningConsumer {
-  readonly durable: string;
-  /** For readiness: false while disconnected or stalled, true again once the broker answers. */
-  health(): SubscriptionHealth;
-  /** Stops pulling and waits for handlers in flight. */
-  stop(): Promise<void>;
-}
+export type { ConsumerOptions, ReceivedEvent, RunningConsumer } from './consumer-options';
 
 const SEQUENCE_GAP = 'EVENTS_SEQUENCE_GAP';
+
+type DatabaseStep<T> = { ok: true; value: T } | { ok: false; cause: unknown };
 
 /**
  * Starts a durable pull consumer: each event is decoded and checked against `schema`, recorded in
  * the inbox and handled in one transaction (a redelivery is a no-op), acked after commit. A failure
  * is retried with backoff; after the last attempt, or at once for a `PermanentEventError` or an
  * undecodable payload, a copy goes to `deadletter.<durable>` with the error and the event is
- * terminated, so the consumer moves on.
+ * terminated, so the consumer moves on. While the database is unavailable nothing is spent: the
+ * delivery is held (kept alive on the broker) and retried once the database answers.
  *
  * @example
  * const consumer = await startConsumer({
@@ -77,7 +44,13 @@ export async function startConsumer<DB, Desc extends DescMessage>(options: Consu
   const backoffMs = options.backoffMs ?? [1_000, 5_000, 30_000, 120_000];
   const enforceSequence = options.enforceSequence ?? true;
   const gapRetryMs = options.sequenceGapRetryMs ?? 5_000;
-  let maxDeliver = options.maxDeliver ?? 8;
+  const stopping = new AbortController();
+  const gate = createDatabaseGate(() => sql`select 1`.execute(options.db), { log, durable });
+  // Deliveries may start before subscribe() resolves; until then the subscription is unknown here.
+  const bound: { subscription?: EventSubscription } = {};
+
+  // Read when needed: a subscription started while the broker is away learns the broker's values later.
+  const maxDeliver = (): number => bound.subscription?.maxDeliver ?? options.maxDeliver ?? 8;
 
   const retryDelay = (deliveryCount: number): number =>
     backoffMs[Math.min(deliveryCount - 1, backoffMs.length - 1)] ?? 1_000;
@@ -85,28 +58,81 @@ export async function startConsumer<DB, Desc extends DescMessage>(options: Consu
   const sequenceKey = (e: EventEnvelope) =>
     enforceSequence && e.sequence !== undefined && e.userId ? { consumer: durable, source: e.source, userKey: e.userId } : undefined;
 
+  const hold = <T>(d: Delivery, wait: (signal: AbortSignal) => Promise<T>): Promise<T> =>
+    holdDelivery(
+      d,
+      {
+        intervalMs: keepAliveIntervalMs(bound.subscription?.ackWaitMs),
+        signal: stopping.signal,
+        // bus.drain() stops the subscription without stop() here; a held delivery must not block it.
+        stillWanted: () => bound.subscription?.health().reason !== 'stopped',
+      },
+      wait,
+    );
+
+  // Runs `step`; while the database is unavailable the delivery is held, not nak'ed, so the outage
+  // spends none of its attempts, and the held deliveries fill the handler slots so nothing new is
+  // pulled. Not ok only when the consumer stops first.
+  const withDatabase = async <T>(d: Delivery, step: () => Promise<T>): Promise<DatabaseStep<T>> => {
+    let cause: unknown = new Error('database unavailable');
+    for (;;) {
+      if (!gate.available && !(await hold(d, (signal) => gate.whenAvailable(signal)))) return { ok: false, cause };
+      try {
+        const value = await step();
+        gate.markWorking();
+        return { ok: true, value };
+      } catch (err) {
+        if (err instanceof PermanentEventError || !isDatabaseUnavailable(err)) throw err;
+        // A database that answers at once was not away: an ordinary failure, which spends an attempt.
+        if (!(await gate.confirmUnavailable(err))) throw err;
+        cause = err;
+      }
+    }
+  };
+
+  // Neither ack nor term before the copy is stored: JetStream forgets nothing it still holds
+  // unacked, but after max_deliver it redelivers no more, so giving up here would lose the event.
   const deadLetter = async (d: Delivery, reason: DeadLetterReason, error: unknown, envelope?: EventEnvelope): Promise<void> => {
-    const delivered = await publishDeadLetter(bus, deadLetterEvent(d, durable, reason, error), d);
-    const key = envelope && sequenceKey(envelope);
-    const skipped = delivered && key && envelope.sequence !== undefined
-      ? await skipSequence(db, key, envelope.sequence).then(() => true, () => false)
-      : delivered;
-    if (!skipped) {
-      log.error({ durable, subject: d.subject, streamSequence: d.streamSequence, err: error }, 'dead letter not stored; redelivering');
-      d.nak(retryDelay(d.deliveryCount));
+    const at = { durable, subject: d.subject, streamSequence: d.streamSequence, reason };
+    const stored = await hold(d, (signal) =>
+      publishDeadLetter(bus, deadLetterEvent(d, durable, reason, error), signal, (err, attempt) => {
+        if (attempt === 0) log.error({ ...at, err }, 'dead letter not stored; holding the event and retrying');
+      }),
+    );
+    if (!stored) {
+      if (d.deliveryCount < maxDeliver()) return d.nak(0);
+      log.error(at, 'stopped before the dead letter was stored; no redelivery remains, the event stays unacked in the stream');
       return;
     }
+    const key = envelope && sequenceKey(envelope);
+    const sequence = envelope?.sequence;
+    if (key && sequence !== undefined) {
+      // The copy is stored, so the event is safe; a cursor left behind only makes the user's next
+      // events wait for their last attempts.
+      const skipped = await withDatabase(d, () => skipSequence(db, key, sequence)).catch((cause: unknown) => ({ ok: false, cause }));
+      if (!skipped.ok) log.warn({ ...at, error: describeError(skipped.cause) }, 'sequence cursor not moved past the dead letter');
+    }
     metrics.deadLettered.inc({ consumer: durable });
-    log.warn({ durable, subject: d.subject, reason, error: describeError(error), deliveryCount: d.deliveryCount }, 'event dead-lettered');
-    d.term(`dead-lettered: ${reason}`);
+    log.warn({ ...at, error: describeError(error), deliveryCount: d.deliveryCount }, 'event dead-lettered');
+    // No reason on the term: nats-server 2.9 ignores `+TERM <reason>` and would redeliver after
+    // the ack wait; the reason travels in the dead letter.
+    d.term('');
   };
+
+  // The consumer stops while `d` waits for the database. With a redelivery left it goes back now;
+  // on the last delivery a nak would drop it, so it becomes a dead letter instead.
+  const release = (d: Delivery, cause: unknown, envelope: EventEnvelope): Promise<void> | void =>
+    d.deliveryCount < maxDeliver() ? d.nak(0) : deadLetter(d, 'exhausted', cause, envelope);
 
   const handleInTransaction = (event: ReceivedEvent<MessageShape<Desc>>, forceSequence: boolean) =>
     options.db.transaction().execute(async (trx) => {
-      if (!(await claimInbox(eventsDb(trx), durable, event.id))) return 'duplicate' as const;
+      const edb = eventsDb(trx);
+      if (!(await claimInbox(edb, durable, event.id))) return 'duplicate' as const;
+      // Kept in the inbox all the same, so a replay of it is a duplicate.
+      if (event.userId && !options.applyToErasedUsers && (await isUserErased(edb, event.userId))) return 'erased' as const;
       const key = sequenceKey(event);
       if (key && event.sequence !== undefined) {
-        const verdict = await checkSequence(eventsDb(trx), key, event.sequence, forceSequence);
+        const verdict = await checkSequence(edb, key, event.sequence, forceSequence);
         if (verdict === 'gap') throw new EventsError(SEQUENCE_GAP, `${durable}: ${event.id} waits for an earlier event of its user`);
         if (verdict === 'late') log.warn({ durable, id: event.id, sequence: String(event.sequence) }, 'event arrived after a later one of its user');
       }
@@ -125,50 +151,42 @@ export async function startConsumer<DB, Desc extends DescMessage>(options: Consu
       return deadLetter(d, 'undecodable', err, envelope);
     }
     // The last attempts are never spent waiting for a predecessor that may never come.
-    const forceSequence = d.deliveryCount >= maxDeliver - 1;
+    const forceSequence = d.deliveryCount >= maxDeliver() - 1;
     try {
-      const outcome = await handleInTransaction(event, forceSequence);
+      const result = await withDatabase(d, () => handleInTransaction(event, forceSequence));
+      if (!result.ok) return release(d, result.cause, event);
       d.ack();
-      metrics.consumed.inc({ consumer: durable, outcome });
+      metrics.consumed.inc({ consumer: durable, outcome: result.value });
     } catch (err) {
-      if (err instanceof EventsError && err.code === SEQUENCE_GAP) {
-        d.nak(gapRetryMs);
-        return;
-      }
+      if (err instanceof EventsError && err.code === SEQUENCE_GAP) return d.nak(gapRetryMs);
       metrics.failed.inc({ consumer: durable });
       if (err instanceof PermanentEventError) return deadLetter(d, 'permanent', err, event);
-      if (d.deliveryCount >= maxDeliver) return deadLetter(d, 'exhausted', err, event);
+      if (d.deliveryCount >= maxDeliver()) return deadLetter(d, 'exhausted', err, event);
       log.warn({ durable, id: event.id, deliveryCount: d.deliveryCount, error: describeError(err) }, 'event handler failed; will retry');
       d.nak(retryDelay(d.deliveryCount));
     }
   };
 
-  const subscription = await bus.subscribe(
+  const running = await bus.subscribe(
     { durable, subject: options.subject, stream: options.stream, concurrency: options.concurrency },
     onDelivery,
   );
-  if (subscription.maxDeliver !== undefined) {
-    if (options.maxDeliver !== undefined && options.maxDeliver !== subscription.maxDeliver) {
-      log.warn({ durable, configured: options.maxDeliver, broker: subscription.maxDeliver }, 'using the broker max_deliver');
-    }
-    maxDeliver = subscription.maxDeliver;
+  bound.subscription = running;
+  if (options.maxDeliver !== undefined && running.maxDeliver !== undefined && options.maxDeliver !== running.maxDeliver) {
+    log.warn({ durable, configured: options.maxDeliver, broker: running.maxDeliver }, 'using the broker max_deliver');
   }
 
-  const retentionMs = options.inboxRetentionMs ?? 14 * 86_400_000;
-  const purge = (): void => {
-    purgeInbox(db, durable, new Date(Date.now() - retentionMs)).catch((err: unknown) =>
-      log.warn({ err, durable }, 'inbox purge failed'),
-    );
-  };
-  const purgeTimer = setInterval(purge, Math.min(retentionMs, 3_600_000));
-  purgeTimer.unref();
+  const purge = startInboxPurge({ db, durable, log, subscription: running, bus, configuredRetentionMs: options.inboxRetentionMs });
 
   return {
     durable,
-    health: () => subscription.health(),
+    health: () => running.health(),
     async stop() {
-      clearInterval(purgeTimer);
-      await subscription.stop();
+      purge.stop();
+      const stopped = running.stop();
+      stopping.abort();
+      gate.close();
+      await stopped;
     },
   };
 }

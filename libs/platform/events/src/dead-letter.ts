@@ -1,5 +1,6 @@
 import { CE_HEADERS } from './cloud-event.codec';
 import { describeError } from './errors';
+import { pause } from './delivery-hold';
 import type { Delivery, EncodedEvent, EventBus } from './event-bus.types';
 import { deadLetterSubject } from './stream-names';
 
@@ -38,17 +39,30 @@ export function deadLetterEvent(delivery: Delivery, durable: string, reason: Dea
   };
 }
 
-/** Publishes a dead letter, retrying a few times (keeping the delivery alive meanwhile); false if it never got through. */
-export async function publishDeadLetter(bus: EventBus, letter: EncodedEvent, delivery: Delivery, pausesMs = [200, 1_000]): Promise<boolean> {
+/**
+ * Publishes a dead letter, retrying with growing pauses (the last repeats) until the broker stores
+ * it; false only when `signal` aborts first (the consumer is stopping). It always makes one
+ * attempt, even when `signal` has already aborted.
+ *
+ * @example
+ * const stored = await publishDeadLetter(bus, letter, signal, (err) => log.error({ err }, 'dead letter not stored'));
+ */
+export async function publishDeadLetter(
+  bus: EventBus,
+  letter: EncodedEvent,
+  signal: AbortSignal,
+  onFailure: (err: unknown, attempt: number) => void = () => undefined,
+  pausesMs: readonly number[] = [200, 1_000, 2_000, 5_000],
+): Promise<boolean> {
   for (let attempt = 0; ; attempt++) {
     try {
       await bus.publish(letter);
       return true;
-    } catch {
-      const pause = pausesMs[attempt];
-      if (pause === undefined) return false;
-      delivery.working();
-      await new Promise((resolve) => setTimeout(resolve, pause));
+    } catch (err) {
+      onFailure(err, attempt);
+      if (signal.aborted) return false;
+      await pause(pausesMs[Math.min(attempt, pausesMs.length - 1)] ?? 1_000, signal);
+      if (signal.aborted) return false;
     }
   }
 }

@@ -61,6 +61,13 @@ export interface EventSubscription {
   readonly durable: string;
   /** The consumer's `max_deliver` as the broker holds it, when the broker has one. */
   readonly maxDeliver?: number;
+  /** The consumer's `ack_wait` in ms, when the broker has one: a delivery held longer needs `working()`. */
+  readonly ackWaitMs?: number;
+  /**
+   * How long the stream keeps events (its `max_age`) in ms, `Infinity` when it keeps them forever;
+   * undefined until known or when the bus has no such limit. A re-created consumer can replay that far back.
+   */
+  readonly streamMaxAgeMs?: number;
   health(): SubscriptionHealth;
   /** Stops pulling and resolves when every handler in flight has finished. */
   stop(): Promise<void>;

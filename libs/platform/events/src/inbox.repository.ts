@@ -56,3 +56,17 @@ export async function purgeInbox(db: Kysely<EventsDatabase>, consumer: string, c
   const result = await sql`delete from event_inbox where consumer = ${consumer} and received_at < ${cutoff}`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * How long the inbox keeps a consumer's event ids: at least as long as its stream can replay them
+ * (a re-created consumer with deliver policy "all" gets everything the stream still holds), plus a
+ * day of margin for slow consumers and clocks. `Infinity` (a stream without max age) means never purge.
+ *
+ * @example
+ * inboxRetentionMs(14 * DAY_MS, 30 * DAY_MS); // 31 days
+ */
+export function inboxRetentionMs(configuredMs: number, streamMaxAgeMs: number): number {
+  return Math.max(configuredMs, streamMaxAgeMs + DAY_MS);
+}

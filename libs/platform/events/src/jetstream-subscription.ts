@@ -20,6 +20,7 @@ import type {
 import { CE_HEADERS } from './cloud-event.codec';
 import { isApiError, toDelivery } from './jetstream-delivery';
 import { Liveness } from './liveness';
+import { readStreamMaxAgeMs } from './stream-max-age';
 
 /** The clients a subscription talks through; there are none until the bus has first connected. */
 export interface JetStreamLink {
@@ -52,6 +53,8 @@ const DEFAULT_CONCURRENCY = 8;
 export class JetStreamSubscription implements EventSubscription {
   readonly durable: string;
   maxDeliver?: number;
+  ackWaitMs?: number;
+  streamMaxAgeMs?: number;
   private stream = '';
   private config?: ConsumerConfig;
   private consumer?: Consumer;
@@ -194,9 +197,12 @@ export class JetStreamSubscription implements EventSubscription {
   private async prepare(): Promise<void> {
     const { jsm } = this.requireLink();
     const { stream, config } = await inspectConsumer(jsm, this.spec, this.settings.prefix);
+    const streamMaxAgeMs = await readStreamMaxAgeMs(jsm, stream);
     // `config` last: once it is set the loop counts the checks as done.
     this.stream = stream;
+    this.streamMaxAgeMs = streamMaxAgeMs;
     this.maxDeliver = config.max_deliver && config.max_deliver > 0 ? config.max_deliver : undefined;
+    this.ackWaitMs = config.ack_wait ? config.ack_wait / 1_000_000 : undefined;
     this.config = config;
     this.liveness.markAlive();
   }
