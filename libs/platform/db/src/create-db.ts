@@ -72,7 +72,31 @@ export function createDb<DB>(config: DbConfig, options: CreateDbOptions = {}): K
   // A checked-out client's error (Postgres shut down mid-transaction) is emitted on the client
   // itself, where no one listens, and would crash the process; its pending query fails anyway.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+// Kysely hides its pool; the metrics need its counts.
+const pools = new WeakMap<object, Pool>();
+
+/** Connections of a pool made by `createDb`: open, idle, and requests waiting for one. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+
+/**
+ * The pool counts of a `createDb` instance, for metrics; undefined for any other Kysely.
+ *
+ * @example
+ * const { waiting } = poolStats(db) ?? { waiting: 0 };
+ */
+export function poolStats<DB>(db: Kysely<DB>): PoolStats | undefined {
+  const pool = pools.get(db);
+  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? DB_DEFAULTS.poolMax };
 }
 
 /**

@@ -184,7 +184,14 @@ export class JetStreamSubscription implements EventSubscription {
       for await (const m of batch) {
         this.liveness.markAlive();
         const delivery = toDelivery(m, this.settings.prefix);
-        this.dispatcher.dispatch(delivery.headers[CE_HEADERS.subject], () => this.handle(delivery));
+        // A delivery may wait behind its user's earlier one (held through a database outage, say);
+        // kept alive meanwhile, so waiting never costs it a redelivery.
+        const keepAlive = setInterval(() => delivery.working(), Math.max(1_000, (this.ackWaitMs ?? 30_000) / 3));
+        keepAlive.unref();
+        this.dispatcher.dispatch(delivery.headers[CE_HEADERS.subject], () => {
+          clearInterval(keepAlive);
+          return this.handle(delivery);
+        });
       }
     } finally {
       this.current = undefined;

@@ -28,8 +28,8 @@ export interface KitConfig {
 }
 
 /** Writes an event of this service into the outbox in the caller's transaction. */
-export type Enqueue<M extends SubjectMap> = <S extends SubjectOf<M>>(
-  trx: Transaction<unknown>,
+export type Enqueue<M extends SubjectMap> = <S extends SubjectOf<M>, DB>(
+  trx: Transaction<DB>,
   subject: S,
   message: MessageOf<M, S>,
   options?: Omit<EncodeOptions, 'sequence' | 'source'>,

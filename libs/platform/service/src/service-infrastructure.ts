@@ -7,6 +7,7 @@ import { ServiceKitError } from './service-error';
 import type { Enqueue, Kit, KitConfig, ServiceDescriptor } from './service-descriptor';
 import type { StartServiceOptions } from './start-service';
 import { startErasedUserPruning } from './erased-user-pruning';
+import { registerPoolMetrics } from './pool-metrics';
 
 /** What the kit opens before the service's own setup runs, and the steps that close it again. */
 export interface Infrastructure<C extends KitConfig, DB, M extends SubjectMap> {
@@ -43,6 +44,7 @@ export async function openInfrastructure<C extends KitConfig, DB, M extends Subj
   const consumerDb = createDb<DB>({ ...target, poolMax: config.DB_CONSUMER_POOL_MAX, applicationName: `${name}-consumers` }, { onPoolError });
   const httpMetrics = createMetrics({ service: name });
   const eventsMetrics = createEventsMetrics(httpMetrics.registry);
+  registerPoolMetrics(httpMetrics.registry, { http: db as Kysely<unknown>, consumers: consumerDb as Kysely<unknown> });
   const closePools: ShutdownStep = { name: 'close database', run: () => Promise.all([db.destroy(), consumerDb.destroy()]) };
   let bus: EventBus;
   try {
