@@ -1,14 +1,10 @@
-/** The profile service's error codes, in one place. */
-export type ProfileErrorCode = 'PROFILE_UNKNOWN_SUBJECT' | 'PROFILE_INVALID_REGISTRY';
+import { defineServiceErrors } from '@oo/service';
 
-/** An error raised by the profile service's own logic, with a stable code and its cause. */
-export class ProfileError extends Error {
-  override readonly name = 'ProfileError';
-  constructor(
-    readonly code: ProfileErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+/** The profile service's error codes and the HTTP status of each (500: never the client's fault). */
+export const ProfileError = defineServiceErrors('ProfileError', {
+  PROFILE_UNKNOWN_SUBJECT: 500,
+  PROFILE_INVALID_REGISTRY: 500,
+  PROFILE_FEATURE_MISSING: 500,
+});
+
+export type ProfileErrorCode = keyof typeof ProfileError.statusByCode;

@@ -1,30 +1,15 @@
-/** The ml-serving error codes, in one place. */
-export type MlServingErrorCode =
-  | 'ML_UNKNOWN_POLICY'
-  | 'ML_MODEL_NOT_READY'
-  | 'ML_MODEL_STATE_GAP'
-  | 'ML_INVALID_SNAPSHOT'
-  | 'ML_INVALID_OBSERVATION'
-  | 'ML_UNKNOWN_LAYOUT';
+import { defineServiceErrors } from '@oo/service';
 
-const STATUS: Partial<Record<MlServingErrorCode, number>> = {
+/** ml-serving's error codes and the HTTP status of each (500: never the client's fault). */
+export const MlServingError = defineServiceErrors('MlServingError', {
   ML_UNKNOWN_POLICY: 400,
   ML_MODEL_NOT_READY: 503,
-};
+  ML_MODEL_STATE_GAP: 500,
+  ML_INVALID_SNAPSHOT: 500,
+  ML_INVALID_OBSERVATION: 500,
+  ML_UNKNOWN_LAYOUT: 500,
+  ML_DECISION_VANISHED: 500,
+  ML_DECISION_INCOMPLETE: 500,
+});
 
-/**
- * An error raised by ml-serving's own logic, with a stable code, its cause and, where a client
- * could meet it, the HTTP status the error handler answers with.
- */
-export class MlServingError extends Error {
-  override readonly name = 'MlServingError';
-  readonly status: number | undefined;
-  constructor(
-    readonly code: MlServingErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.status = STATUS[code];
-  }
-}
+export type MlServingErrorCode = keyof typeof MlServingError.statusByCode;

@@ -1,5 +1,4 @@
-import { createDb, migrateToLatest, sql, type Kysely } from '@oo/db';
-import { createLogger } from '@oo/logger';
+import { createDb, migrateToLatest, type Kysely } from '@oo/db';
 import { createTestSchema, type TestSchema } from '@oo/testing';
 import type { MlDatabase } from '../src/db/database';
 import { mlServingMigrations } from '../src/db/migrations';

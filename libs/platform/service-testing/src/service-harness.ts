@@ -129,7 +129,11 @@ export async function startServiceHarness<C extends KitConfig, DB, M extends Sub
     throw err;
   }
   const codecs = new Map<string, ReturnType<typeof createEventCodec<M>>>();
-  const codecFor = (source: string) => codecs.get(source) ?? codecs.set(source, createEventCodec(descriptor.subjects, { source })).get(source)!;
+  const codecFor = (source: string) => {
+    const codec = codecs.get(source) ?? createEventCodec(descriptor.subjects, { source });
+    codecs.set(source, codec);
+    return codec;
+  };
   const tokenFor = (userId: string, claims: Record<string, unknown> = {}) => auth.sign(userId, { token_use: 'access', ...claims });
   return {
     baseUrl: first.url,

@@ -3,6 +3,7 @@ import type { ProfileDatabase } from '../../db/database';
 import type { AnyFeatureDefinition } from '../registry/feature-definition';
 import type { FeatureRegistry } from '../registry/feature-registry';
 import { deleteFeatureRows, findFeatureRows, lockUserFeatures, upsertFeatureRows, type FeatureRow } from './profile-features.repository';
+import { ProfileError } from '../../errors';
 
 /** fresh: cached and within its TTL; recomputed: computed by this read; fallback: the user has no data for it. */
 export type FeatureStatus = 'fresh' | 'recomputed' | 'fallback';
@@ -121,7 +122,7 @@ export class ProfileFeaturesService {
   private present(userId: string, { rows, recomputed }: Recomputation, now: Date): ProfileFeatures {
     const features = this.deps.registry.features.map((f): FeatureReading => {
       const row = rows.get(f.name);
-      if (!row) throw new Error(`feature ${f.name} missing after recompute`);
+      if (!row) throw new ProfileError('PROFILE_FEATURE_MISSING', `feature ${f.name} missing after recompute`);
       return {
         name: f.name,
         dtype: f.dtype,

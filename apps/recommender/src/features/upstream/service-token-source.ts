@@ -3,6 +3,7 @@ import { ConfigError } from '@oo/config';
 import { AuthError, type JwtVerifier } from '@oo/http';
 import type { Logger } from '@oo/logger';
 import { inspectServiceToken } from './service-token';
+import { RecommenderError } from '../../errors';
 
 /** Where the token comes from: exactly one of the two (the config schema enforces it). */
 export interface ServiceTokenConfig {
@@ -174,11 +175,11 @@ export function createServiceTokenSource(config: ServiceTokenConfig, log: Logger
       plan(held.renewAtMs);
     },
     current() {
-      if (!held) throw new Error('the service token source was not started');
+      if (!held) throw new RecommenderError('RECOMMENDER_TOKEN_SOURCE_NOT_STARTED', 'the service token source was not started');
       return held.token;
     },
     expiresAt() {
-      if (!held) throw new Error('the service token source was not started');
+      if (!held) throw new RecommenderError('RECOMMENDER_TOKEN_SOURCE_NOT_STARTED', 'the service token source was not started');
       return new Date(held.expMs);
     },
     stop() {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Logger } from '@oo/logger';
+import { RecommenderError } from '../../errors';
 
 /** Why an upstream call gave no usable answer: our deadline passed, it could not be reached, or it answered wrongly. */
 export type UpstreamFailure = 'timeout' | 'unavailable' | 'error';
@@ -60,7 +61,7 @@ export function jsonCaller(baseUrl: string, maxSockets = 64): JsonCaller {
         res.on('end', () => {
           const status = res.statusCode ?? 0;
           if (status < 200 || status > 299) {
-            finish({ ok: false, failure: UNAVAILABLE_STATUSES.has(status) ? 'unavailable' : 'error', error: new Error(`answered ${status}`), status });
+            finish({ ok: false, failure: UNAVAILABLE_STATUSES.has(status) ? 'unavailable' : 'error', error: new RecommenderError('RECOMMENDER_UPSTREAM_FAILED', `answered ${status}`), status });
             return;
           }
           try {
@@ -71,7 +72,7 @@ export function jsonCaller(baseUrl: string, maxSockets = 64): JsonCaller {
         });
       });
       const timer = setTimeout(() => {
-        finish({ ok: false, failure: 'timeout', error: new Error(`no complete answer within ${options.timeoutMs} ms`) });
+        finish({ ok: false, failure: 'timeout', error: new RecommenderError('RECOMMENDER_UPSTREAM_FAILED', `no complete answer within ${options.timeoutMs} ms`) });
         req.destroy();
       }, options.timeoutMs);
       req.on('error', (error) => finish({ ok: false, failure: 'unavailable', error }));

@@ -17,6 +17,7 @@ import {
   type DecisionRow,
 } from './reward-join.repository';
 import { settledOutcome, type RewardRules } from './reward-rules';
+import { MlServingError } from '../../errors';
 
 export type Clock = () => Date;
 
@@ -42,7 +43,7 @@ export class RewardJoin {
   async recordServed(trx: Transaction<MlDatabase>, served: ServedDecision): Promise<void> {
     if (await insertServed(trx, served)) return;
     const row = await lockDecision(trx, served.decisionId);
-    if (row === undefined) throw new Error(`decision ${served.decisionId} vanished while it was being recorded`);
+    if (row === undefined) throw new MlServingError('ML_DECISION_VANISHED', `decision ${served.decisionId} vanished while it was being recorded`);
     if (row.served_at !== null) {
       this.deps.log.warn({ decisionId: served.decisionId }, 'a second served event for a decision; the first one stands');
       return;
@@ -56,7 +57,7 @@ export class RewardJoin {
     const now = this.deps.clock();
     if (await insertFeedback(trx, feedback, now)) return;
     const row = await lockDecision(trx, feedback.decisionId);
-    if (row === undefined) throw new Error(`decision ${feedback.decisionId} vanished while feedback was being recorded`);
+    if (row === undefined) throw new MlServingError('ML_DECISION_VANISHED', `decision ${feedback.decisionId} vanished while feedback was being recorded`);
     if (row.settled_at !== null) {
       this.deps.metrics.lateFeedback.inc();
       this.deps.log.info(
@@ -100,12 +101,12 @@ export class RewardJoin {
     const entries: NewObservation[] = [];
     for (const row of rows) {
       if (row.served_at === null || row.feature_names === null || row.features === null || row.context === null) {
-        throw new Error(`decision ${row.decision_id} cannot be settled without its served half`);
+        throw new MlServingError('ML_DECISION_INCOMPLETE', `decision ${row.decision_id} cannot be settled without its served half`);
       }
       const feedback = row.reaction !== null && row.reacted_at !== null ? { reaction: row.reaction, reactedAt: row.reacted_at } : undefined;
       const { outcome, reward } = settledOutcome(rules, row.served_at, feedback);
       const [x] = featurizer.vectors(row.feature_names, [row.features], row.context);
-      if (x === undefined) throw new Error(`no model vector for decision ${row.decision_id}`);
+      if (x === undefined) throw new MlServingError('ML_DECISION_INCOMPLETE', `no model vector for decision ${row.decision_id}`);
       entries.push({
         kind: 'reward',
         decision_id: row.decision_id,
