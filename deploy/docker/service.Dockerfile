@@ -14,6 +14,8 @@ FROM gcr.io/distroless/nodejs20-debian12:nonroot
 ARG SERVICE
 WORKDIR /app
 COPY --from=build /src/dist/apps/${SERVICE}/ ./
+# The kit checks the service's subscriptions against these at start-up.
+COPY deploy/nats ./deploy/nats
 ENV NODE_ENV=production
 USER nonroot
 # `main.js` serves; the same image runs `migrate.js` as a separate step (a Kubernetes Job or compose run).
