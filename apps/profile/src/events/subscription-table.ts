@@ -9,7 +9,6 @@ import type { ProfileContext } from '../service';
 import { projectTipFeedback } from './consumers/tip-feedback.consumer';
 import { projectTipServed } from './consumers/tip-served.consumer';
 import { userDeletionHandler } from './consumers/user-deletion.consumer';
-import { enqueueProfileEvent } from './outbox';
 
 type Projector<S extends Subject> = (trx: Transaction<ProfileDatabase>, message: SubjectMessage<S>) => Promise<string>;
 type ProfileSubscription = Subscription<typeof subjects, ProfileContext, ProfileDatabase>;
@@ -32,7 +31,7 @@ const userDeletion: ProfileSubscription = {
   durable: 'profile__user_deletion',
   subject: 'users.deletion.requested',
   applyToErasedUsers: true,
-  handler: (trx, event, ctx) => userDeletionHandler({ clock: ctx.clock, enqueue: enqueueProfileEvent })(trx, event.message),
+  handler: (trx, event, ctx) => userDeletionHandler({ clock: ctx.clock, enqueue: ctx.enqueue })(trx, event.message),
 };
 
 /**

@@ -8,7 +8,7 @@ export type EnqueueEvent = <S extends Subject>(
   trx: Transaction<RecommenderDatabase>,
   subject: S,
   message: SubjectMessage<S>,
-  options: { userId: string; traceparent?: string; time?: Date },
+  options: { userId: string; traceparent?: string; time?: Date; sequenced?: boolean },
 ) => Promise<void>;
 
 /** The recommender's events, encoded as CloudEvents from `/services/recommender`. */

@@ -14,7 +14,8 @@ export interface EnqueuedEvent {
  * Writes an event to the outbox in the caller's transaction: it is published after (and only if)
  * the transaction commits, by the outbox relay. Events with a `userId` get the next sequence of
  * that (subject, user); concurrent writers for the same pair queue on that counter row, so a
- * user's sequence order is their commit order.
+ * user's sequence order is their commit order. `sequenced: false` leaves a user's event out of
+ * that order (and leaves no counter row behind): a deletion receipt, written after the erasure.
  *
  * @example
  * await inTransaction(db, async (trx) => {
@@ -27,18 +28,19 @@ export async function enqueueEvent<DB, M extends SubjectMap, S extends SubjectOf
   codec: EventCodec<M>,
   subject: S,
   message: MessageOf<M, S>,
-  options: Omit<EncodeOptions, 'sequence'> = {},
+  options: Omit<EncodeOptions, 'sequence'> & { sequenced?: boolean } = {},
 ): Promise<EnqueuedEvent> {
   const db = eventsDb(trx);
   let sequence: bigint | undefined;
-  if (options.userId) {
+  const { sequenced = true, ...encode } = options;
+  if (options.userId && sequenced) {
     const { rows } = await sql<{ last_seq: string }>`
       insert into event_outbox_sequence (subject, user_key, last_seq) values (${subject}, ${options.userId}, 1)
       on conflict (subject, user_key) do update set last_seq = event_outbox_sequence.last_seq + 1
       returning last_seq`.execute(db);
     sequence = BigInt(rows[0]?.last_seq ?? '1');
   }
-  const event = codec.encode(subject, message, { ...options, sequence });
+  const event = codec.encode(subject, message, { ...encode, sequence });
   const id = event.headers[CE_HEADERS.id] ?? '';
   await db
     .insertInto('event_outbox')

@@ -32,7 +32,7 @@ export type Enqueue<M extends SubjectMap> = <S extends SubjectOf<M>, DB>(
   trx: Transaction<DB>,
   subject: S,
   message: MessageOf<M, S>,
-  options?: Omit<EncodeOptions, 'sequence' | 'source'>,
+  options?: Omit<EncodeOptions, 'sequence' | 'source'> & { sequenced?: boolean },
 ) => Promise<EnqueuedEvent>;
 
 /** What the kit hands every service: its infrastructure, ready to use. */

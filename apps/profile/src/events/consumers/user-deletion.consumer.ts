@@ -1,12 +1,12 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { DeletionReceiptSchema, type SubjectMessage } from '@oo/contracts';
+import { DeletionReceiptSchema, type SubjectMessage, type subjects } from '@oo/contracts';
 import type { Transaction } from '@oo/db';
 import { PermanentEventError } from '@oo/events';
 import type { ProfileDatabase } from '../../db/database';
 import { eraseProfileUser } from '../../features/erasure/user-erasure.repository';
 import type { Clock } from '../../features/profile-features/profile-features.service';
-import type { EnqueueEvent } from '../outbox';
+import type { Enqueue } from '@oo/service';
 
 /**
  * Handles `users.deletion.requested`: erases every row of the user in the profile schema and
@@ -15,10 +15,10 @@ import type { EnqueueEvent } from '../outbox';
  * rows, and the receipt must not be one of them.
  *
  * @example
- * const handle = userDeletionHandler({ clock: () => new Date(), enqueue: enqueueProfileEvent });
+ * const handle = userDeletionHandler({ clock: ctx.clock, enqueue: ctx.enqueue });
  * await handle(trx, request);
  */
-export function userDeletionHandler(deps: { clock: Clock; enqueue: EnqueueEvent }) {
+export function userDeletionHandler(deps: { clock: Clock; enqueue: Enqueue<typeof subjects> }) {
   return async (trx: Transaction<ProfileDatabase>, request: SubjectMessage<'users.deletion.requested'>): Promise<void> => {
     if (!request.userId || !request.requestId) throw new PermanentEventError('deletion request lacks a user or a request id');
     await eraseProfileUser(trx, request.userId);
@@ -28,6 +28,7 @@ export function userDeletionHandler(deps: { clock: Clock; enqueue: EnqueueEvent 
       service: 'profile',
       completedAt: timestampFromDate(deps.clock()),
     });
-    await deps.enqueue(trx, 'users.deletion.receipt', receipt, request.userId);
+    // Unsequenced: a per-user counter row would outlive the erasure it reports.
+    await deps.enqueue(trx, 'users.deletion.receipt', receipt, { userId: request.userId, sequenced: false });
   };
 }

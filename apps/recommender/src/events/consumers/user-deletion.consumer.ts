@@ -23,6 +23,6 @@ export function userDeletionHandler(deps: { clock: Clock; enqueue: EnqueueEvent 
       service: 'recommender',
       completedAt: timestampFromDate(completedAt),
     });
-    await deps.enqueue(trx, 'users.deletion.receipt', receipt, { userId: request.userId, time: completedAt });
+    await deps.enqueue(trx, 'users.deletion.receipt', receipt, { userId: request.userId, time: completedAt, sequenced: false });
   };
 }

@@ -22,7 +22,7 @@ export async function eraseUser(trx: Transaction<MlDatabase>, userId: string, re
   await trx.updateTable('learned_observations').set({ user_id: null }).where('user_id', '=', userId).where('kind', '=', 'reward').execute();
   await eraseUserEventState(trx, userId);
   const receipt = create(DeletionReceiptSchema, { userId, requestId, service: 'ml-serving', completedAt: timestampFromDate(now) });
-  await enqueueEvent(trx, mlServingEvents, 'users.deletion.receipt', receipt, { userId });
+  await enqueueEvent(trx, mlServingEvents, 'users.deletion.receipt', receipt, { userId, sequenced: false });
   // Last: the counter's row lock is held until commit.
   await appendObservations(trx, [{ kind: 'forget', user_id: userId }], now);
 }
