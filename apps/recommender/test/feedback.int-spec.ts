@@ -57,17 +57,19 @@ describe('tip feedback and history', () => {
     expect(event?.message).toMatchObject({ decisionId, userId: 'gus', tipId, reaction: Reaction.DONE, dwellMs: 90_000n });
   });
 
-  it("answers 404 for another user's tip, an unknown one, or an id that is not a decision id", async () => {
+  it("answers 404 for another user's tip or an unknown one, and 400 for an id that is not a decision id", async () => {
     const decisionId = await serve('hal');
     for (const [user, id] of [
       ['ivy', decisionId],
       ['hal', '0193a4f2-6c1e-7d40-9b1a-3f2e8c5d7a10'],
-      ['hal', 'not-a-uuid'],
     ] as const) {
       const res = await react(user, id, 'snooze');
       expect(res.status).toBe(404);
       expect(res.body['code']).toBe('RECOMMENDER_TIP_NOT_FOUND');
     }
+    const malformed = await react('hal', 'not-a-uuid', 'snooze');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body['errors']).toEqual([expect.objectContaining({ path: 'params.decisionId' })]);
     const bad = await react('hal', decisionId, 'love');
     expect(bad.status).toBe(400);
     expect(bad.body['errors']).toEqual([expect.objectContaining({ path: 'body.reaction' })]);

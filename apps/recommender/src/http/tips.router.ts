@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { notFound, pageRequest, principal, requestContext, toPage, validate } from '@oo/http';
+import { pageRequest, principal, requestContext, toPage, validate } from '@oo/http';
 import type { Kysely } from '@oo/db';
 import type { RecommenderDatabase } from '../db/database';
 import { UUID_PATTERN } from '../features/decisions/decision-id';
@@ -8,15 +8,16 @@ import { recentTips } from '../features/decisions/decisions.repository';
 import { REACTIONS, recordFeedback, type FeedbackDeps } from '../features/feedback/feedback.service';
 
 const feedbackBody = z.strictObject({ reaction: z.enum(REACTIONS) });
+// Decision ids are UUIDs: anything else is the client's mistake, said as such.
+const feedbackParams = z.object({ decisionId: z.string().regex(UUID_PATTERN, 'must be a decision id (a UUID)') });
+
 const historyCursor = z.object({ servedAt: z.iso.datetime(), decisionId: z.string().regex(UUID_PATTERN) });
 
 /** Feedback on a served tip, and the caller's recent tips (`?limit=&cursor=`, newest first). */
 export function tipsRouter(db: Kysely<RecommenderDatabase>, deps: FeedbackDeps): Router {
   const router = Router();
   router.post('/v1/tips/:decisionId/feedback', async (req, res) => {
-    const decisionId = req.params['decisionId'] ?? '';
-    // Not a UUID cannot name a decision: the same answer as an unknown one, not a validation error.
-    if (!UUID_PATTERN.test(decisionId)) throw notFound(`no tip ${decisionId} was served to you`, { code: 'RECOMMENDER_TIP_NOT_FOUND' });
+    const { decisionId } = validate(feedbackParams, req.params, 'params');
     const { reaction } = validate(feedbackBody, req.body ?? {}, 'body');
     const { created, feedback } = await recordFeedback(deps, principal(res).userId, decisionId.toLowerCase(), reaction, requestContext(res).traceparent);
     res.status(created ? 202 : 200).json(feedback);
