@@ -28,7 +28,7 @@ async function openBus(name: string, config: KitConfig, log: Logger, metrics: Ev
 }
 
 /**
- * Opens the database pools (one for HTTP, a smaller one for consumers and the outbox relay), the
+ * Opens the database pools (one for HTTP, a smaller one for consumers, two connections for the outbox relay), the
  * metrics registry, the bus, the token verifier and the outbox relay.
  */
 export async function openInfrastructure<C extends KitConfig, DB, M extends SubjectMap, Own extends object>(
@@ -42,21 +42,24 @@ export async function openInfrastructure<C extends KitConfig, DB, M extends Subj
   const target = { url: config.DATABASE_URL, schema: config.DB_SCHEMA };
   const db = createDb<DB>({ ...target, poolMax: config.DB_POOL_MAX, applicationName: name }, { onPoolError });
   const consumerDb = createDb<DB>({ ...target, poolMax: config.DB_CONSUMER_POOL_MAX, applicationName: `${name}-consumers` }, { onPoolError });
+  // The relay's rounds are short transactions, one at a time: two connections of its own, so busy
+  // consumers can never hold back publishing.
+  const relayDb = createDb<DB>({ ...target, poolMax: 2, applicationName: `${name}-outbox` }, { onPoolError });
   const httpMetrics = createMetrics({ service: name });
   const eventsMetrics = createEventsMetrics(httpMetrics.registry);
-  registerPoolMetrics(httpMetrics.registry, { http: db as Kysely<unknown>, consumers: consumerDb as Kysely<unknown> });
-  const closePools: ShutdownStep = { name: 'close database', run: () => Promise.all([db.destroy(), consumerDb.destroy()]) };
+  registerPoolMetrics(httpMetrics.registry, { http: db as Kysely<unknown>, consumers: consumerDb as Kysely<unknown>, outbox: relayDb as Kysely<unknown> });
+  const closePools: ShutdownStep = { name: 'close database', run: () => Promise.all([db.destroy(), consumerDb.destroy(), relayDb.destroy()]) };
   let bus: EventBus;
   try {
     bus = await openBus(name, config, log, eventsMetrics, options.bus);
   } catch (err) {
-    await Promise.all([db.destroy(), consumerDb.destroy()]);
+    await Promise.all([db.destroy(), consumerDb.destroy(), relayDb.destroy()]);
     throw err;
   }
   const events = createEventCodec(descriptor.subjects, { source: name });
   const enqueue: Enqueue<M> = (trx, subject, message, encode = {}) => enqueueEvent(trx, events, subject, message, encode);
   const verifier = createJwtVerifier({ issuer: config.AUTH_ISSUER, jwksUrl: config.AUTH_JWKS_URL, jwks: config.AUTH_JWKS as JSONWebKeySet | undefined });
-  const relay = startOutboxRelay({ db: consumerDb, bus, log, metrics: eventsMetrics, databaseUrl: config.DATABASE_URL });
+  const relay = startOutboxRelay({ db: relayDb, bus, log, metrics: eventsMetrics, databaseUrl: config.DATABASE_URL });
   const clock = options.clock ?? (() => new Date());
   const erasedUsers = startErasedUserPruning(consumerDb, log, clock, config.ERASED_USER_RETENTION_DAYS);
   const kit: Kit<C, DB, M> = {

@@ -20,6 +20,13 @@ const createPongs: Migration = {
   down: async (db: Kysely<unknown>) => void (await sql`drop table pongs`.execute(db)),
 };
 
+/** Pings whose id starts with `hold` keep their consumer's transaction open until `releaseHeld()`. */
+let releaseHeldPings: () => void = () => undefined;
+const held = new Promise<void>((resolve) => (releaseHeldPings = resolve));
+export function releaseHeld(): void {
+  releaseHeldPings();
+}
+
 export const pingSubjects = { 'signals.test.pinged': StringValueSchema } as const;
 
 export const pingService = defineService<PingDatabase>()({
@@ -39,7 +46,10 @@ export const pingService = defineService<PingDatabase>()({
     {
       durable: 'gateway__pinged',
       subject: 'signals.test.pinged',
-      handler: async (trx, event) => void (await trx.insertInto('pongs').values({ id: event.message.value }).execute()),
+      handler: async (trx, event) => {
+        await trx.insertInto('pongs').values({ id: event.message.value }).execute();
+        if (event.message.value.startsWith('hold')) await held;
+      },
     },
   ],
   stop: [{ name: 'note stop', run: (ctx) => ctx.stopped.push('own step') }],

@@ -3,7 +3,8 @@ import { createDb, migrateToLatest, type Kysely } from '@oo/db';
 import { connectJetStreamBus, provision } from '@oo/events';
 import { createTestAuth, createTestSchema, deleteStreamsWithPrefix, eventually, startPrivateNatsServer, testNatsUrl, uniqueStreamPrefix, type PrivateNatsServer, type TestSchema } from '@oo/testing';
 import { startService } from '../src';
-import { PINGED_CONSUMER, pingDefinitions, pingService, type PingDatabase } from './kit-fixture';
+import { PINGED_CONSUMER, pingDefinitions, pingService, releaseHeld, type PingDatabase } from './kit-fixture';
+import { sql } from '@oo/db';
 
 const ROOT = join(__dirname, '../../../..');
 
@@ -65,6 +66,28 @@ describe('the service kit', () => {
       defs.remove();
     }
     expect(running.ctx.stopped).toEqual(['own step']);
+  });
+
+  it('keeps HTTP answering while consumers hold every connection of their own pool', async () => {
+    const prefix = uniqueStreamPrefix('service-kit-pools');
+    const defs = await pingDefinitions(ROOT, [PINGED_CONSUMER]);
+    const admin = await connectJetStreamBus({ servers: testNatsUrl(), prefix });
+    await provision(admin.jsm, defs.definitions, { prefix });
+    const base = await env(target, testNatsUrl(), prefix);
+    const running = await startService(pingService, { env: { ...base, DB_CONSUMER_POOL_MAX: '2', DB_POOL_MAX: '2', CONSUMER_CONCURRENCY: '8' }, natsDefinitionsDir: defs.dir });
+    try {
+      for (const id of ['hold-1', 'hold-2', 'hold-3', 'hold-4']) expect((await fetch(`${running.url}/pings/${id}`, { method: 'POST' })).status).toBe(202);
+      // Two handlers hold both consumer connections in open transactions; two more wait for one.
+      const busy = () => sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where application_name = 'gateway-consumers' and state like 'idle in transaction%'`.execute(db);
+      await eventually(async () => ((await busy()).rows[0]?.n === 2 ? true : undefined), 'the consumer pool to be taken');
+      for (let i = 0; i < 5; i++) expect((await get(`${running.url}/pongs`)).status).toBe(200);
+    } finally {
+      releaseHeld();
+      await running.stop();
+      await deleteStreamsWithPrefix(admin.jsm, prefix);
+      await admin.drain();
+      defs.remove();
+    }
   });
 
   describe('with the broker down', () => {
