@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { ROOT } from '../services';
 import { startInProcessSystem, type InProcessSystem } from '../system/in-process-system';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { startPostgresServer } from '@oo/embedded-postgres';
 
 export interface EmbeddedOptions {
   /** Where Postgres keeps its data across runs (default `.oo/postgres`). */
@@ -33,7 +33,7 @@ export interface EmbeddedSystem extends InProcessSystem {
  */
 export async function startEmbeddedSystem(options: EmbeddedOptions): Promise<EmbeddedSystem> {
   const dataDir = options.databaseUrl ? undefined : (options.dataDir ?? join(ROOT, '.oo', 'postgres'));
-  const database = dataDir ? await startEmbeddedPostgres(dataDir, options.onDatabaseLog) : undefined;
+  const database = dataDir ? await startPostgresServer({ dataDir, database: 'oo', ...(options.onDatabaseLog ? { onLog: options.onDatabaseLog } : {}) }) : undefined;
   const databaseUrl = database?.url ?? (options.databaseUrl as string);
   let system: InProcessSystem;
   try {

