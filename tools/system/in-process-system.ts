@@ -6,7 +6,8 @@ import { createLogger, type Logger } from '@oo/logger';
 import { startService, type KitConfig, type RunningService, type ServiceDescriptor } from '@oo/service';
 import type { DestinationStream } from 'pino';
 import { discoverServices, type ServiceEntry } from '../services';
-import { createDevAuth, DEV_ISSUER, type DevAuth } from './dev-auth';
+import { createDevAuth, type DevAuth } from './dev-auth';
+import { answersReady, devSystemEnv, urlOf } from './system-env';
 import { freePort } from './free-port';
 import { writeServiceTokenFiles } from './service-token-files';
 
@@ -45,8 +46,6 @@ async function loadDescriptor(entry: ServiceEntry): Promise<AnyDescriptor> {
   return found;
 }
 
-const envName = (service: string): string => service.toUpperCase().replaceAll('-', '_');
-
 async function migrate(descriptor: AnyDescriptor, env: Record<string, string | undefined>): Promise<void> {
   const { DATABASE_URL, DB_SCHEMA } = loadConfig(descriptor.config, env);
   const db = createDb({ url: DATABASE_URL, schema: DB_SCHEMA, poolMax: 1, applicationName: `${descriptor.name}-migrate` });
@@ -54,6 +53,17 @@ async function migrate(descriptor: AnyDescriptor, env: Record<string, string | u
     await migrateToLatest(db, { schema: DB_SCHEMA, migrations: descriptor.migrations });
   } finally {
     await db.destroy();
+  }
+}
+
+// Up means ready: ml-serving, for one, loads its model after it listens.
+async function waitUntilReady(services: ReadonlyMap<string, RunningService<unknown>>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const [name, running] of services) {
+    while (!(await answersReady(running.url))) {
+      if (Date.now() > deadline) throw new Error(`${name} was not ready after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 }
 
@@ -80,10 +90,7 @@ export async function startInProcessSystem(options: InProcessSystemOptions): Pro
     NATS_URL: undefined,
     SERVICE_TOKEN: undefined,
     STREAM_PREFIX: '',
-    AUTH_ISSUER: DEV_ISSUER,
-    AUTH_JWKS: auth.jwks,
-    AUTH_JWKS_URL: undefined,
-    ...Object.fromEntries(entries.map((s) => [`${envName(s.name)}_URL`, `http://127.0.0.1:${ports.get(s.name)}`])),
+    ...devSystemEnv(entries, ports, auth),
     ...options.env,
   };
   const logFor = (service: string): Logger =>
@@ -102,6 +109,7 @@ export async function startInProcessSystem(options: InProcessSystemOptions): Pro
       await migrate(descriptor, env);
       services.set(name, (await startService(descriptor, { env, bus, log: logFor(name) })) as RunningService<unknown>);
     }
+    await waitUntilReady(services);
   } catch (err) {
     await stop();
     throw err;
@@ -110,11 +118,7 @@ export async function startInProcessSystem(options: InProcessSystemOptions): Pro
     services,
     auth,
     bus,
-    url: (name) => {
-      const running = services.get(name);
-      if (!running) throw new Error(`no service named ${name} in this checkout`);
-      return running.url;
-    },
+    url: (name) => urlOf(services, name),
     stop,
   };
 }

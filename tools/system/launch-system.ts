@@ -6,7 +6,8 @@ import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { deleteStreamsWithPrefix } from '@oo/testing';
 import { discoverServices, ROOT, type ServiceEntry } from '../services';
-import { createDevAuth, DEV_ISSUER, type DevAuth } from './dev-auth';
+import { createDevAuth, type DevAuth } from './dev-auth';
+import { devSystemEnv, envName, urlOf } from './system-env';
 import { freePort } from './free-port';
 import { writeServiceTokenFiles } from './service-token-files';
 import { runScript, startServiceProcess, waitReady, type ServiceProcess } from './service-process';
@@ -61,10 +62,7 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
     NATS_URL: options.natsUrl,
     STREAM_PREFIX: options.streamPrefix ?? '',
     ...(options.streamMaxBytes ? { STREAM_MAX_BYTES: options.streamMaxBytes } : {}),
-    AUTH_ISSUER: DEV_ISSUER,
-    AUTH_JWKS: auth.jwks,
-    AUTH_JWKS_URL: undefined,
-    ...Object.fromEntries(entries.map((s) => [`${envName(s.name)}_URL`, `http://127.0.0.1:${ports.get(s.name)}`])),
+    ...devSystemEnv(entries, ports, auth),
     ...options.env,
   };
   const schemaEnv = (s: ServiceEntry): NodeJS.ProcessEnv =>
@@ -101,17 +99,9 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
     services,
     auth,
     keyFile,
-    url: (name) => {
-      const s = services.get(name);
-      if (!s) throw new Error(`no service named ${name} in this checkout`);
-      return s.url;
-    },
+    url: (name) => urlOf(services, name),
     stop,
   };
-}
-
-function envName(service: string): string {
-  return service.toUpperCase().replaceAll('-', '_');
 }
 
 async function deletePrefixedStreams(natsUrl: string, prefix: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT, type ServiceEntry } from '../services';
+import { answersReady } from './system-env';
 
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
@@ -71,14 +72,7 @@ export async function waitReady(service: ServiceProcess, timeoutMs = 60_000): Pr
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (service.child.exitCode !== null) throw new Error(`${service.name} exited with ${service.child.exitCode}:\n${service.tail()}`);
-    const ok = await fetch(`${service.url}/readyz`).then(
-      async (r) => {
-        await r.arrayBuffer();
-        return r.ok;
-      },
-      () => false,
-    );
-    if (ok) return;
+    if (await answersReady(service.url)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${service.name} was not ready after ${timeoutMs} ms:\n${service.tail()}`);
