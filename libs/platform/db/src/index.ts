@@ -7,3 +7,4 @@ export { migrateToLatest, migrateDown, type MigrationSet, type MigrateOptions } 
 export { runMigrationCommand } from './migration-command';
 export { DbError, type DbErrorCode } from './errors';
 export { listenForNotifications, type NotificationListener, type NotificationListenerOptions } from './notification-listener';
+export { unavailability, type Unavailability } from './unavailability';

@@ -1,47 +1,18 @@
+import { unavailability } from '@oo/db';
 import { describeError } from './errors';
 import type { EventsLogger } from './event-bus.types';
 
-// Socket-level failures: nothing reached Postgres, or the connection to it broke.
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-// SQLSTATE 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now (starting up, shutting down).
-const SHUTDOWN_STATES = new Set(['57P01', '57P02', '57P03']);
-// What node-postgres and its pool say when the server vanished or never answered.
-const UNAVAILABLE_MESSAGES = [
-  /^Connection terminated/,
-  /^timeout exceeded when trying to connect$/,
-  /^Client has encountered a connection error and is not queryable$/,
-  /^Query read timeout$/,
-];
-
-// Duck-typed rather than `instanceof Error`: socket errors come from Node's own realm, which is
-// not the caller's under a VM sandbox such as jest's.
-function isUnavailableHere(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const { code, message, errors } = err as { code?: unknown; message?: unknown; errors?: unknown };
-  if (typeof code === 'string') {
-    if (NETWORK_CODES.has(code) || SHUTDOWN_STATES.has(code)) return true;
-    // SQLSTATE class 08: connection exceptions.
-    if (/^08[0-9A-Z]{3}$/.test(code)) return true;
-  }
-  if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((m) => m.test(message))) return true;
-  // Node reports a failed dial to every address of a host as one AggregateError.
-  return Array.isArray(errors) && errors.some(isUnavailableHere);
-}
-
 /**
- * True when `err` (or any error in its `cause` chain) says the database could not be reached or
- * dropped the connection — a fault of the moment, not of the event — as opposed to a query or
- * handler failure.
+ * True when `err` (or any error in its `cause` chain) says the database could not be reached,
+ * had no connection or time to give, or dropped the connection — a fault of the moment, not of
+ * the event — as opposed to a query or handler failure. (`unavailability` in @oo/db reads it; the
+ * gate then confirms with a probe, so a failure of the transaction's own spends an attempt.)
  *
  * @example
  * if (isDatabaseUnavailable(err)) return holdUntilDatabaseAnswers(delivery);
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  for (let current: unknown = err, depth = 0; current !== undefined && depth < 8; depth++) {
-    if (isUnavailableHere(current)) return true;
-    current = typeof current === 'object' && current !== null ? (current as { cause?: unknown }).cause : undefined;
-  }
-  return false;
+  return unavailability(err) !== undefined;
 }
 
 /** Shared by a consumer's deliveries: one probe loop for all of them while the database is away. */

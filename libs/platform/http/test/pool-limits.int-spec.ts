@@ -1,9 +1,9 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { createBaseApp, finishApp, Readiness } from '@oo/http';
+import { createBaseApp, finishApp, Readiness } from '../src';
 import { createLogger } from '@oo/logger';
 import { createTestSchema, type TestSchema } from '@oo/testing';
-import { createDb, inTransaction, sql, type Kysely } from '../src';
+import { createDb, inTransaction, sql, type Kysely } from '@oo/db';
 
 // A route that needs the database, as any service's router does.
 function appOver(db: Kysely<unknown>): Express {
