@@ -48,7 +48,8 @@ async function loadDescriptor(entry: ServiceEntry): Promise<AnyDescriptor> {
 
 async function migrate(descriptor: AnyDescriptor, env: Record<string, string | undefined>): Promise<void> {
   const { DATABASE_URL, DB_SCHEMA } = loadConfig(descriptor.config, env);
-  const db = createDb({ url: DATABASE_URL, schema: DB_SCHEMA, poolMax: 1, applicationName: `${descriptor.name}-migrate` });
+  // As `npm run migrate`: no statement timeout, a migration may rewrite a large table.
+  const db = createDb({ url: DATABASE_URL, schema: DB_SCHEMA, poolMax: 1, applicationName: `${descriptor.name}-migrate`, statementTimeoutMs: 0 });
   try {
     await migrateToLatest(db, { schema: DB_SCHEMA, migrations: descriptor.migrations });
   } finally {

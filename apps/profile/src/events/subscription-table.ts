@@ -47,7 +47,7 @@ export function profileSubscriptions(registry: FeatureRegistry): ProfileSubscrip
       if (!(subject in subjects)) throw new ProfileError('PROFILE_UNKNOWN_SUBJECT', `no schema for subject ${subject}`);
       const project = PROJECTORS[subject as Subject] as Projector<Subject> | undefined;
       const handler = async (trx: Transaction<ProfileDatabase>, event: ReceivedEvent<SubjectMessage<Subject>>, ctx: ProfileContext) => {
-        const userId = project ? await project(trx, event.message) : event.subject;
+        const userId = project ? await project(trx, event.message) : event.userId;
         if (userId) await ctx.features.invalidate(trx, userId, subject);
       };
       // One row per subject the registry names; the subject is known only at run time here.

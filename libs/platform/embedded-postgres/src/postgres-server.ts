@@ -30,6 +30,7 @@ export interface PostgresServerOptions {
 
 const USER = 'postgres';
 const DEV_PASSWORD = 'oo-embedded';
+const READY_TIMEOUT_MS = 60_000;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -58,11 +59,21 @@ async function clearLeftovers(dataDir: string): Promise<void> {
   const lock = join(dataDir, 'postmaster.pid');
   if (!existsSync(lock)) return;
   const pid = Number(readFileSync(lock, 'utf8').split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && pidIsRunning(pid)) {
+  if (Number.isInteger(pid) && pid > 0 && pidIsRunning(pid) && isOurServer(pid, dataDir)) {
     process.kill(pid, 'SIGINT');
     for (let waited = 0; pidIsRunning(pid) && waited < 15_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
   }
-  if (existsSync(lock) && !(Number.isInteger(pid) && pidIsRunning(pid))) rmSync(lock);
+  if (existsSync(lock) && !(Number.isInteger(pid) && pidIsRunning(pid) && isOurServer(pid, dataDir))) rmSync(lock);
+}
+
+// After a reboot the lock's pid may belong to anything: only a postgres serving this folder counts.
+function isOurServer(pid: number, dataDir: string): boolean {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return /postgres$/.test(args[0] ?? '') && args[args.indexOf('-D') + 1] === dataDir;
+  } catch {
+    return false;
+  }
 }
 
 async function ensureDatabase(port: number, password: string, database: string): Promise<void> {
@@ -128,16 +139,30 @@ function spawnServer(dataDir: string, port: number, onLog: (line: string) => voi
     env: { ...process.env, LC_MESSAGES: 'C' },
   });
   return new Promise((resolve, reject) => {
-    const lines: string[] = [];
+    // The last lines only, for the error message should it never become ready.
+    const recent: string[] = [];
+    let ready = false;
+    const fail = (why: string): void => {
+      if (ready) return;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`postgres ${why}:\n${recent.join('\n')}`));
+    };
+    const timer = setTimeout(() => fail(`was not ready after ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
     child.stderr?.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       for (const line of text.split('\n').filter(Boolean)) {
         onLog(line);
-        lines.push(line);
+        if (!ready && recent.push(line) > 10) recent.shift();
       }
-      if (text.includes('database system is ready to accept connections')) resolve(child);
+      if (!ready && text.includes('database system is ready to accept connections')) {
+        ready = true;
+        clearTimeout(timer);
+        resolve(child);
+      }
     });
-    child.once('exit', (code) => reject(new Error(`postgres exited with ${code} before it was ready:\n${lines.slice(-10).join('\n')}`)));
+    child.once('error', (err) => fail(`could not be started (${err.message})`));
+    child.once('exit', (code) => fail(`exited with ${code} before it was ready`));
   });
 }
 

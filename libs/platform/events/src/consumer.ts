@@ -5,7 +5,7 @@ import type { ConsumerOptions, ReceivedEvent, RunningConsumer } from './consumer
 import { createDatabaseGate, isDatabaseUnavailable } from './database-availability';
 import { deadLetterEvent, publishDeadLetter, type DeadLetterReason } from './dead-letter';
 import { holdDelivery, keepAliveIntervalMs } from './delivery-hold';
-import { isUserErased } from './erased-users';
+import { isUserErased, lockUserForEvents } from './erased-users';
 import { describeError, EventsError, PermanentEventError } from './errors';
 import { silentLogger, type Delivery, type EventSubscription } from './event-bus.types';
 import { createEventsMetrics } from './events-metrics';
@@ -129,7 +129,11 @@ export async function startConsumer<DB, Desc extends DescMessage>(options: Consu
       const edb = eventsDb(trx);
       if (!(await claimInbox(edb, durable, event.id))) return 'duplicate' as const;
       // Kept in the inbox all the same, so a replay of it is a duplicate.
-      if (event.userId && !options.applyToErasedUsers && (await isUserErased(edb, event.userId))) return 'erased' as const;
+      if (event.userId) {
+        // The erasure (applyToErasedUsers) waits for the user's handlers in flight, and they for it.
+        await lockUserForEvents(edb, event.userId, options.applyToErasedUsers === true);
+        if (!options.applyToErasedUsers && (await isUserErased(edb, event.userId))) return 'erased' as const;
+      }
       const key = sequenceKey(event);
       if (key && event.sequence !== undefined) {
         const verdict = await checkSequence(edb, key, event.sequence, forceSequence);

@@ -18,6 +18,25 @@ export const createErasedUsers: Migration = {
   },
 };
 
+// Advisory-lock namespace of per-user event handling; the second key is hashtext(user).
+const USER_LOCK_NAMESPACE = 0x6f6f5502;
+
+/**
+ * Serialises a user's erasure against the handling of their other events in this schema: every
+ * handler takes the user's lock shared, the erasure takes it exclusive. Without it a handler that
+ * checked "not erased" just before the erasure committed could write rows the erasure never saw.
+ * Held until the transaction ends.
+ *
+ * @example
+ * await lockUserForEvents(eventsDb(trx), event.userId, isErasure);
+ */
+export async function lockUserForEvents(db: Kysely<EventsDatabase>, userKey: string, exclusive: boolean): Promise<void> {
+  await (exclusive
+    ? sql`select pg_advisory_xact_lock(${USER_LOCK_NAMESPACE}, hashtext(${userKey}))`
+    : sql`select pg_advisory_xact_lock_shared(${USER_LOCK_NAMESPACE}, hashtext(${userKey}))`
+  ).execute(db);
+}
+
 /** Records that the user was erased here; idempotent. */
 export async function markUserErased(db: Kysely<EventsDatabase>, userKey: string): Promise<void> {
   await sql`insert into event_erased_user (user_key) values (${userKey}) on conflict (user_key) do nothing`.execute(db);

@@ -2,6 +2,18 @@ import { connect, type ConnectionOptions, type NatsConnection } from '@nats-io/t
 import { describeError } from './errors';
 import type { EventsLogger } from './event-bus.types';
 
+// Host and port only: a server URL may carry a token or user and password.
+function hostsOf(servers: string | string[] | undefined): string[] {
+  return [servers ?? []].flat().map((server) => {
+    try {
+      const url = new URL(server.includes('://') ? server : `nats://${server}`);
+      return `${url.hostname}:${url.port || '4222'}`;
+    } catch {
+      return '(unparsable server address)';
+    }
+  });
+}
+
 /** A first connection being dialled in the background. */
 export interface NatsConnector {
   /** Settles once the first attempt is over, whether a server answered or not. */
@@ -53,7 +65,7 @@ export function connectInBackground(
       } catch (err) {
         const error = describeError(err);
         // Once per distinct error, not once per attempt: an outage can last hours.
-        if (error !== lastError) log.warn({ servers: options.servers, error }, 'NATS unreachable; still trying to connect');
+        if (error !== lastError) log.warn({ servers: hostsOf(options.servers), error }, 'NATS unreachable; still trying to connect');
         lastError = error;
       } finally {
         firstAttemptOver();

@@ -3,6 +3,8 @@ import { StringValueSchema } from '@bufbuild/protobuf/wkt';
 import { sql } from '@oo/db';
 import { Registry } from 'prom-client';
 import { createEventsMetrics, eraseUserEventState, startConsumer, type EventsMetrics, type RunningConsumer } from '../src';
+import { lockUserForEvents } from '../src/erased-users';
+import { eventsDb } from '../src/events.tables';
 import { codec, createEventsFixture, testConsumer, waitFor, type EventsFixture } from './support/events-fixture';
 
 // Proof: once a user is erased from a schema, that schema's consumers record the user's late
@@ -65,5 +67,29 @@ describe('events about erased users', () => {
     // Recorded all the same, so a replay is a duplicate.
     const { rows } = await sql`select 1 from event_inbox where consumer = ${PLAIN} and event_id = ${gone.headers['ce-id'] ?? ''}`.execute(fx.db);
     expect(rows).toHaveLength(1);
+  });
+
+  it('waits for an erasure in flight and then treats the event as erased, so nothing outlives it', async () => {
+    let commitErasure: () => void = () => undefined;
+    const erasureHolds = new Promise<void>((resolve) => (commitErasure = resolve));
+    let lockTaken: () => void = () => undefined;
+    const locked = new Promise<void>((resolve) => (lockTaken = resolve));
+    // An erasure that has begun but not committed: it holds the user's lock exclusively.
+    const erasure = fx.db.transaction().execute(async (trx) => {
+      await lockUserForEvents(eventsDb<unknown>(trx as never), 'u-racing', true);
+      await eraseUserEventState(trx, 'u-racing');
+      lockTaken();
+      await erasureHolds;
+    });
+    await locked;
+    const before = await outcomes(metrics, PLAIN);
+    await fx.bus.publish(codec.encode('signals.test.noted', create(StringValueSchema, { value: 'racing' }), { userId: 'u-racing' }));
+    // The handler waits on the lock instead of writing rows the erasure would not see.
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await fx.applied()).some((a) => a.user_key === 'u-racing')).toBe(false);
+    commitErasure();
+    await erasure;
+    await waitFor('the racing event to finish', async () => ((await outcomes(metrics, PLAIN))['erased'] ?? 0) > (before['erased'] ?? 0));
+    expect((await fx.applied()).filter((a) => a.value === PLAIN && a.user_key === 'u-racing')).toEqual([]);
   });
 });

@@ -69,9 +69,18 @@ export function encodeCursor(key: unknown): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
+// No cursor of ours holds a control character, and Postgres text cannot hold NUL: a crafted one
+// is refused here rather than failing its query (a 500).
+function hasControlCharacter(value: unknown): boolean {
+  if (typeof value === 'string') return [...value].some((c) => c.charCodeAt(0) < 0x20);
+  if (typeof value === 'object' && value !== null) return Object.values(value).some(hasControlCharacter);
+  return false;
+}
+
 function parseCursor(cursor: string): unknown {
   try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return hasControlCharacter(key) ? undefined : key;
   } catch {
     return undefined;
   }

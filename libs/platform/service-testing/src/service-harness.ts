@@ -98,6 +98,7 @@ export async function startServiceHarness<C extends KitConfig, DB, M extends Sub
     await target.drop();
   };
   try {
+    await bus.whenConnected();
     await provision(bus.jsm, await testDefinitions(descriptor.name), { prefix });
     await migrateToLatest(db, { schema: target.schema, migrations: descriptor.migrations });
     await options.beforeStart?.(db);

@@ -16,8 +16,7 @@ export async function runService<C extends KitConfig, DB, M extends SubjectMap, 
 ): Promise<void> {
   try {
     const running = await startService(descriptor);
-    const graceMs = Number(process.env['SHUTDOWN_GRACE_MS'] ?? '') || 10_000;
-    onShutdown(running.log, running.shutdownSteps, { graceMs });
+    onShutdown(running.log, running.shutdownSteps, { graceMs: running.graceMs });
   } catch (err) {
     process.stderr.write(`${descriptor.name} failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

@@ -29,6 +29,8 @@ export interface RunningService<Ctx> {
   readonly server: Server;
   readonly url: string;
   readonly log: Logger;
+  /** How long shutdown may take (SHUTDOWN_GRACE_MS) before the process exits anyway. */
+  readonly graceMs: number;
   /** Mark not ready, close HTTP, stop consumers and relay, the service's own steps, drain the bus, close the pools. */
   readonly shutdownSteps: readonly ShutdownStep[];
   stop(): Promise<void>;
@@ -93,7 +95,7 @@ export async function startService<C extends KitConfig, DB, M extends SubjectMap
     const url = `http://127.0.0.1:${serverPort(server)}`;
     log.info({ port: serverPort(server), consumers: consumers.length }, `${descriptor.name} listening`);
     let stopping: Promise<void> | undefined;
-    return { name: descriptor.name, ctx, server, url, log, shutdownSteps, stop: () => (stopping ??= runSteps(shutdownSteps, log)) };
+    return { name: descriptor.name, ctx, server, url, log, graceMs: config.SHUTDOWN_GRACE_MS, shutdownSteps, stop: () => (stopping ??= runSteps(shutdownSteps, log)) };
   } catch (err) {
     await runSteps([...started, ...infra.closeSteps], log);
     throw err;
