@@ -24,16 +24,18 @@ export const decisionContextSchema = z.object({
  * `decisionId` seeds sampling policies, so the same request gives the same answer.
  */
 export const scoreRequestSchema = z
-  .object({
+  // Strict: a field ml-serving does not know is the caller's mistake (400), not something to drop
+  // silently. New inputs arrive as named candidate or context features, which need no new field.
+  .strictObject({
     userId: id,
     decisionId: id,
     /** Names of the raw candidate features, in the order of each candidate's `features`. */
     candidateFeatures: z.array(z.string().min(1).max(64)).min(1).max(SCORE_LIMITS.features).default([...CANDIDATE_FEATURES]),
     candidates: z
-      .array(z.object({ id, features: z.array(z.number().finite()).max(SCORE_LIMITS.features) }))
+      .array(z.strictObject({ id, features: z.array(z.number().finite()).max(SCORE_LIMITS.features) }))
       .min(1)
       .max(SCORE_LIMITS.candidates),
-    context: decisionContextSchema,
+    context: decisionContextSchema.extend({ features: z.array(contextFeatureSchema.strict()).max(SCORE_LIMITS.contextFeatures) }).strict(),
     /** Policy names from ml-serving's catalog, e.g. `linucb`; the first is usually the live one. */
     policies: z.array(z.string().min(1).max(64)).min(1).max(SCORE_LIMITS.policies),
   })

@@ -63,6 +63,15 @@ describe('ml-serving HTTP API', () => {
     expect(paths).toEqual(expect.arrayContaining(['body.userId', 'body.context.localHour', 'body.candidates.0.features']));
   });
 
+  it('answers 400 naming unknown fields, at any level', async () => {
+    const valid = scoreRequest('u1', 'd1', ['linucb']);
+    const bad = { ...valid, debug: true, candidates: valid.candidates.map((c, i) => (i === 0 ? { ...c, weight: 2 } : c)) };
+    const res = await post(bad, await h.token('service'));
+    expect(res.status).toBe(400);
+    const paths = (res.body['errors'] as { path: string }[]).map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['body', 'body.candidates.0']));
+  });
+
   it('answers 400 naming an unknown policy', async () => {
     const res = await post(scoreRequest('u1', 'd1', ['linucb', 'oracle']), await h.token('service'));
     expect(res.status).toBe(400);
