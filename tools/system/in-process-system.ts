@@ -4,11 +4,11 @@ import { createDb, migrateToLatest } from '@oo/db';
 import { createInProcessBus, type EventBus } from '@oo/events';
 import { createLogger, type Logger } from '@oo/logger';
 import { startService, type KitConfig, type RunningService, type ServiceDescriptor } from '@oo/service';
+import { freePort } from '@oo/testing';
 import type { DestinationStream } from 'pino';
 import { discoverServices, type ServiceEntry } from '../services';
 import { createDevAuth, type DevAuth } from './dev-auth';
 import { answersReady, devSystemEnv, urlOf } from './system-env';
-import { freePort } from './free-port';
 import { writeServiceTokenFiles } from './service-token-files';
 
 // Any declared service; the launcher only hands it an environment and a bus.

@@ -4,11 +4,10 @@ import { dirname, join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
-import { deleteStreamsWithPrefix } from '@oo/testing';
+import { deleteStreamsWithPrefix, freePort } from '@oo/testing';
 import { discoverServices, ROOT, type ServiceEntry } from '../services';
 import { createDevAuth, type DevAuth } from './dev-auth';
 import { devSystemEnv, envName, urlOf } from './system-env';
-import { freePort } from './free-port';
 import { writeServiceTokenFiles } from './service-token-files';
 import { runScript, startServiceProcess, waitReady, type ServiceProcess } from './service-process';
 

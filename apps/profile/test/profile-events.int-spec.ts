@@ -2,7 +2,10 @@ import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Reaction, TipFeedbackSchema, TipServedSchema } from '@oo/contracts';
 import type { EncodedEvent } from '@oo/events';
-import { profileEvents } from '../src/events/outbox';
+import { subjects } from '@oo/contracts';
+import { createEventCodec } from '@oo/events';
+
+const recommenderEvents = createEventCodec(subjects, { source: 'recommender' });
 import { defineFeature } from '../src/features/registry/feature-definition';
 import { initialFeatures } from '../src/features/registry/initial-features';
 import { createProfileService } from '../src/service';
@@ -32,7 +35,7 @@ describe('profile service fed by the bus', () => {
     h.publish('signals.tip.served', create(TipServedSchema, { decisionId, userId: user, tipId: `t-${decisionId}`, tipKind: kind, servedAt: timestampFromDate(at) }), user);
   const feedbackEvent = (decisionId: string, reaction: Reaction, at: Date, dwellMs: number, id?: string): EncodedEvent => {
     const msg = create(TipFeedbackSchema, { decisionId, userId: user, tipId: `t-${decisionId}`, reaction, reactedAt: timestampFromDate(at), dwellMs: BigInt(dwellMs) });
-    return profileEvents.encode('signals.tip.feedback', msg, { userId: user, source: 'recommender', ...(id ? { id } : {}) });
+    return recommenderEvents.encode('signals.tip.feedback', msg, { userId: user, ...(id ? { id } : {}) });
   };
   const react = (decisionId: string, reaction: Reaction, at: Date, dwellMs: number, id?: string) => h.bus.publish(feedbackEvent(decisionId, reaction, at, dwellMs, id));
   const feedbackRows = async (): Promise<number> =>

@@ -9,7 +9,6 @@ import { projectPreferencesUpdated } from './events/consumers/preferences-update
 import { projectTaskDeleted } from './events/consumers/task-deleted.consumer';
 import { projectTaskUpserted } from './events/consumers/task-upserted.consumer';
 import { userDeletionHandler } from './events/consumers/user-deletion.consumer';
-import { enqueueRecommenderEvent } from './events/outbox';
 import { defaultAdviceLibrary } from './features/advice/advice-library';
 import { createProfileClient } from './features/context/profile-client';
 import type { RecommendDeps } from './features/decisions/recommend.service';
@@ -49,7 +48,7 @@ async function setupRecommender(kit: Kit<RecommenderConfig, RecommenderDatabase,
     advice,
     profile,
     scorer,
-    enqueue: enqueueRecommenderEvent,
+    enqueue: kit.enqueue,
     policies: { live: config.LIVE_POLICY, shadows: config.SHADOW_POLICIES },
     maxTaskCandidates: config.MAX_TASK_CANDIDATES,
     localEpsilon: config.LOCAL_POLICY_EPSILON,
@@ -84,7 +83,7 @@ export const recommender = defineService<RecommenderDatabase>()({
       durable: 'recommender__user_deletion',
       subject: 'users.deletion.requested',
       applyToErasedUsers: true,
-      handler: (trx, e, ctx) => userDeletionHandler({ clock: ctx.clock, enqueue: enqueueRecommenderEvent })(trx, e.message),
+      handler: (trx, e, ctx) => userDeletionHandler({ clock: ctx.clock, enqueue: ctx.enqueue })(trx, e.message),
     },
   ],
   stop: [

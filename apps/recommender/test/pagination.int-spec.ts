@@ -1,3 +1,4 @@
+import { decisionRow } from './support/decision-rows';
 import { startRecommenderHarness, type RecommenderHarness } from './support/recommender-harness';
 
 interface Problem {
@@ -18,28 +19,9 @@ describe('recommender list pagination', () => {
 
   it('pages through the tip history newest first, ties on served_at broken by decision id', async () => {
     // Seven decisions; 3 and 4 share a served_at, so the cursor must carry the decision id too.
-    const rows = Array.from({ length: 7 }, (_, i) => ({
-      decision_id: decisionId(i),
-      user_id: i === 6 ? 'someone-else' : user,
-      served_at: servedAt(i === 4 ? 3 : i),
-      tip_id: `advice:a${i}`,
-      tip_kind: 'break',
-      tip_title: `t${i}`,
-      tip_body: 'b',
-      task_id: null,
-      policy: 'linucb',
-      model_version: 'm',
-      layout_version: 'l',
-      fallback: false,
-      fallback_reason: null,
-      chosen_index: 0,
-      propensity: 1,
-      feature_layout: '[]',
-      candidates: '[]',
-      probabilities: '[1]',
-      shadow_policies: '[]',
-      context: '{}',
-    }));
+    const rows = Array.from({ length: 7 }, (_, i) =>
+      decisionRow({ decision_id: decisionId(i), user_id: i === 6 ? 'someone-else' : user, served_at: servedAt(i === 4 ? 3 : i), tip_id: `advice:a${i}`, tip_title: `t${i}` }),
+    );
     await h.db.insertInto('decisions').values(rows).execute();
 
     const pages: string[][] = [];

@@ -6,6 +6,7 @@ import { createTestSchema, type TestSchema } from '@oo/testing';
 import type { RecommenderDatabase } from '../src/db/database';
 import { recommenderMigrations } from '../src/db/migrations';
 import { startRetentionPruning } from '../src/features/retention/retention-pruning';
+import { decisionRow } from './support/decision-rows';
 
 const DAY_MS = 86_400_000;
 
@@ -18,28 +19,8 @@ describe('recommender retention', () => {
   const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS);
   const log = createLogger({ service: 'recommender', level: 'silent' });
 
-  const decision = (id: number, servedAt: Date) => ({
-    decision_id: `00000000-0000-7000-8000-${String(id).padStart(12, '0')}`,
-    user_id: `u${id % 3}`,
-    served_at: servedAt,
-    tip_id: 'advice:a1',
-    tip_kind: 'break',
-    tip_title: 't',
-    tip_body: 'b',
-    task_id: null,
-    policy: 'linucb',
-    model_version: 'm',
-    layout_version: 'l',
-    fallback: false,
-    fallback_reason: null,
-    chosen_index: 0,
-    propensity: 1,
-    feature_layout: '[]',
-    candidates: '[]',
-    probabilities: '[1]',
-    shadow_policies: '[]',
-    context: '{}',
-  });
+  const decision = (id: number, servedAt: Date) =>
+    decisionRow({ decision_id: `00000000-0000-7000-8000-${String(id).padStart(12, '0')}`, user_id: `u${id % 3}`, served_at: servedAt });
   const task = (id: string, versionAt: Date, deleted: boolean) => ({
     task_id: id,
     user_id: 'u1',

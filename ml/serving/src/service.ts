@@ -70,7 +70,7 @@ export const mlServing = defineService<MlDatabase>()({
       durable: 'ml-serving__user_deletion',
       subject: 'users.deletion.requested',
       applyToErasedUsers: true,
-      handler: (trx, e, ctx) => userDeletionHandler(ctx.clock)(trx, e.message),
+      handler: (trx, e, ctx) => userDeletionHandler(ctx.clock, ctx.enqueue)(trx, e.message),
     },
   ],
   readiness: { model: (ctx) => ctx.live.isReady() },

@@ -1,9 +1,9 @@
 import { create } from '@bufbuild/protobuf';
 import { StringValueSchema } from '@bufbuild/protobuf/wkt';
-import { createDb, migrateToLatest, sql, type Kysely, type MigrationSet } from '@oo/db';
+import { createDb, migrateToLatest, sql, type Kysely } from '@oo/db';
 import { startPrivatePostgres, type PrivatePostgres } from '@oo/testing';
 import { eventsMigrations, startConsumer, type EventBus, type RunningConsumer } from '../src';
-import { codec, createEventsFixture, testConsumer, waitFor, type EventsFixture, type TestDatabase } from './support/events-fixture';
+import { codec, createEventsFixture, testConsumer, waitFor, testMigrations, type EventsFixture, type TestDatabase } from './support/events-fixture';
 
 // Proof: a database outage spends no delivery attempts. Time is scaled down: the consumer may
 // deliver 4 times with 200 ms between attempts, so the code before this change dead-lettered an
@@ -13,17 +13,6 @@ import { codec, createEventsFixture, testConsumer, waitFor, type EventsFixture, 
 const OUTAGE_MS = Number(process.env['OO_DB_OUTAGE_MS'] ?? 8_000);
 const CONCURRENCY = 2;
 const DURABLE = 'dbout__noted';
-
-const appliedMigration: MigrationSet = {
-  '2026_12_02_100000_create_applied': {
-    async up(db) {
-      await sql`create table applied (position bigserial primary key, event_id text not null, user_key text, value text not null)`.execute(db);
-    },
-    async down(db) {
-      await sql`drop table applied`.execute(db);
-    },
-  },
-};
 
 // Every delivery the broker hands the consumer, as (event id, delivery count).
 function recording(bus: EventBus, seen: Array<{ id: string; count: number }>): EventBus {
@@ -63,7 +52,7 @@ describe('consumer during a database outage', () => {
     pg = await startPrivatePostgres();
     db = createDb<TestDatabase>({ url: pg.url, schema: 'outage', poolMax: 4 });
     await sql`create schema outage`.execute(db);
-    await migrateToLatest(db, { schema: 'outage', migrations: { ...eventsMigrations, ...appliedMigration } });
+    await migrateToLatest(db, { schema: 'outage', migrations: { ...eventsMigrations, ...testMigrations } });
     fx = await createEventsFixture('db-outage', [testConsumer(DURABLE, 'signals.test.noted', { maxDeliver: 4, ackWait: 2_000 })]);
     consumer = await startConsumer({
       bus: recording(fx.bus, seen),

@@ -19,7 +19,13 @@ export interface PrivateNatsServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+/**
+ * A loopback port nothing listens on right now, chosen by the OS.
+ *
+ * @example
+ * const port = await freePort();
+ */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

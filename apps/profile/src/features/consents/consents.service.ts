@@ -39,7 +39,7 @@ export async function changeConsent(deps: ConsentsDeps, userId: string, change: 
   await inTransaction(deps.db, async (trx) => {
     await appendConsentEvent(trx, userId, { ...change, action: change.granted ? 'granted' : 'withdrawn', at: changedAt });
     const event = create(ConsentChangedSchema, { userId, ...change, changedAt: timestampFromDate(changedAt) });
-    await deps.enqueue(trx, 'profile.consent.changed', event, userId);
+    await deps.enqueue(trx, 'profile.consent.changed', event, { userId });
   });
   return { ...change, changedAt };
 }

@@ -77,7 +77,7 @@ export async function updatePreferences(deps: PreferencesDeps, userId: string, p
       tipCadence: prefs.tipCadence,
       updatedAt: timestampFromDate(updatedAt),
     });
-    await deps.enqueue(trx, SUBJECT, event, userId);
+    await deps.enqueue(trx, SUBJECT, event, { userId });
   });
   return { ...prefs, updatedAt };
 }

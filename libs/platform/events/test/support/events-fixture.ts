@@ -34,7 +34,8 @@ export interface TestDatabase {
   applied: AppliedTable;
 }
 
-const testMigrations: MigrationSet = {
+/** The test's own table, `applied`: what handlers did, in order. */
+export const testMigrations: MigrationSet = {
   '2026_11_21_100000_create_applied': {
     async up(db) {
       await sql`create table applied (position bigserial primary key, event_id text not null, user_key text, value text not null)`.execute(db);

@@ -1,10 +1,10 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { DeletionReceiptSchema } from '@oo/contracts';
+import { DeletionReceiptSchema, type subjects } from '@oo/contracts';
 import type { Transaction } from '@oo/db';
-import { enqueueEvent, eraseUserEventState } from '@oo/events';
+import { eraseUserEventState } from '@oo/events';
+import type { Enqueue } from '@oo/service';
 import type { MlDatabase } from '../../db/database';
-import { mlServingEvents } from '../../events/outbox';
 import { appendObservations } from '../model-state/model-state.repository';
 
 /**
@@ -15,14 +15,14 @@ import { appendObservations } from '../model-state/model-state.repository';
  * older snapshot, which still holds the user's part.
  *
  * @example
- * await eraseUser(trx, 'u1', 'req-7', new Date());
+ * await eraseUser(trx, ctx.enqueue, 'u1', 'req-7', new Date());
  */
-export async function eraseUser(trx: Transaction<MlDatabase>, userId: string, requestId: string, now: Date): Promise<void> {
+export async function eraseUser(trx: Transaction<MlDatabase>, enqueue: Enqueue<typeof subjects>, userId: string, requestId: string, now: Date): Promise<void> {
   await trx.deleteFrom('decisions').where('user_id', '=', userId).execute();
   await trx.updateTable('learned_observations').set({ user_id: null }).where('user_id', '=', userId).where('kind', '=', 'reward').execute();
   await eraseUserEventState(trx, userId);
   const receipt = create(DeletionReceiptSchema, { userId, requestId, service: 'ml-serving', completedAt: timestampFromDate(now) });
-  await enqueueEvent(trx, mlServingEvents, 'users.deletion.receipt', receipt, { userId, sequenced: false });
+  await enqueue(trx, 'users.deletion.receipt', receipt, { userId, sequenced: false });
   // Last: the counter's row lock is held until commit.
   await appendObservations(trx, [{ kind: 'forget', user_id: userId }], now);
 }
