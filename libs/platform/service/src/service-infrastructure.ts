@@ -38,7 +38,10 @@ export async function openInfrastructure<C extends KitConfig, DB, M extends Subj
   options: StartServiceOptions,
 ): Promise<Infrastructure<C, DB, M>> {
   const { name } = descriptor;
-  const onPoolError = (err: Error) => log.warn({ err }, 'an idle database connection failed');
+  // pg-pool resolves end() once its clients are let go, before their sockets close; a server that
+  // stops right after would then show up here as a failure, which by then it is not.
+  let poolsClosed = false;
+  const onPoolError = (err: Error) => !poolsClosed && log.warn({ err }, 'an idle database connection failed');
   const target = { url: config.DATABASE_URL, schema: config.DB_SCHEMA };
   const db = createDb<DB>({ ...target, poolMax: config.DB_POOL_MAX, applicationName: name }, { onPoolError });
   const consumerDb = createDb<DB>({ ...target, poolMax: config.DB_CONSUMER_POOL_MAX, applicationName: `${name}-consumers` }, { onPoolError });
@@ -48,7 +51,13 @@ export async function openInfrastructure<C extends KitConfig, DB, M extends Subj
   const httpMetrics = createMetrics({ service: name });
   const eventsMetrics = createEventsMetrics(httpMetrics.registry);
   registerPoolMetrics(httpMetrics.registry, { http: db as Kysely<unknown>, consumers: consumerDb as Kysely<unknown>, outbox: relayDb as Kysely<unknown> });
-  const closePools: ShutdownStep = { name: 'close database', run: () => Promise.all([db.destroy(), consumerDb.destroy(), relayDb.destroy()]) };
+  const closePools: ShutdownStep = {
+    name: 'close database',
+    run: () => {
+      poolsClosed = true;
+      return Promise.all([db.destroy(), consumerDb.destroy(), relayDb.destroy()]);
+    },
+  };
   let bus: EventBus;
   try {
     bus = await openBus(name, config, log, eventsMetrics, options.bus);
