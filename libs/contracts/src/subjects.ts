@@ -6,6 +6,7 @@ import {
   DeletionReceiptSchema,
   DeletionRequestedSchema,
   UserCreatedSchema,
+  UserRevokedSchema,
 } from './gen/oo/users/v1/users_pb';
 
 /**
@@ -24,6 +25,7 @@ export const subjects = {
   'users.created': UserCreatedSchema,
   'users.deletion.requested': DeletionRequestedSchema,
   'users.deletion.receipt': DeletionReceiptSchema,
+  'users.revoked': UserRevokedSchema,
   'profile.preferences.updated': PreferencesUpdatedSchema,
   'profile.consent.changed': ConsentChangedSchema,
 } as const satisfies Record<string, DescMessage>;

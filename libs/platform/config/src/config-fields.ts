@@ -59,8 +59,8 @@ export function bool(defaultValue?: boolean): z.ZodType<boolean> {
   return withDefault(schema, defaultValue);
 }
 
-const DURATION = /^(\d+)\s*(ms|s|m|h)?$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(\d+)\s*(ms|s|m|h|d)?$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**
  * A duration in milliseconds, written as `1500`, `1500ms`, `30s`, `5m` or `1h`.
@@ -72,7 +72,7 @@ export function durationMs(defaultMs?: number): z.ZodType<number> {
   const schema = z
     .string()
     .trim()
-    .regex(DURATION, 'must be a duration such as 1500, 1500ms, 30s, 5m or 1h')
+    .regex(DURATION, 'must be a duration such as 1500, 1500ms, 30s, 5m, 1h or 30d')
     .transform((raw) => {
       const [, amount = '0', unit = 'ms'] = DURATION.exec(raw) ?? [];
       return Number(amount) * (UNIT_MS[unit] ?? 1);

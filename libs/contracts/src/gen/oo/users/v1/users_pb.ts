@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file oo/users/v1/users.proto.
  */
 export const file_oo_users_v1_users: GenFile = /*@__PURE__*/
-  fileDesc("Chdvby91c2Vycy92MS91c2Vycy5wcm90bxILb28udXNlcnMudjEicwoLVXNlckNyZWF0ZWQSDwoHdXNlcl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSLgoKY3JlYXRlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiagoRRGVsZXRpb25SZXF1ZXN0ZWQSDwoHdXNlcl9pZBgBIAEoCRISCgpyZXF1ZXN0X2lkGAIgASgJEjAKDHJlcXVlc3RlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAieQoPRGVsZXRpb25SZWNlaXB0Eg8KB3VzZXJfaWQYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRIPCgdzZXJ2aWNlGAMgASgJEjAKDGNvbXBsZXRlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("Chdvby91c2Vycy92MS91c2Vycy5wcm90bxILb28udXNlcnMudjEicwoLVXNlckNyZWF0ZWQSDwoHdXNlcl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSLgoKY3JlYXRlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiagoRRGVsZXRpb25SZXF1ZXN0ZWQSDwoHdXNlcl9pZBgBIAEoCRISCgpyZXF1ZXN0X2lkGAIgASgJEjAKDHJlcXVlc3RlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAieQoPRGVsZXRpb25SZWNlaXB0Eg8KB3VzZXJfaWQYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRIPCgdzZXJ2aWNlGAMgASgJEjAKDGNvbXBsZXRlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAidgoLVXNlclJldm9rZWQSDwoHdXNlcl9pZBgBIAEoCRIyCg5yZXZva2VkX2JlZm9yZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKc2Vzc2lvbl9pZBgDIAEoCRIOCgZyZWFzb24YBCABKAliBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * Subject `users.created`. Published by auth when a person signs in for the first time.
@@ -244,4 +244,91 @@ export type DeletionReceiptJson = {
  */
 export const DeletionReceiptSchema: GenMessage<DeletionReceipt, {jsonType: DeletionReceiptJson}> = /*@__PURE__*/
   messageDesc(file_oo_users_v1_users, 2);
+
+/**
+ * Subject `users.revoked`. Published by auth when tokens it issued must stop working before they
+ * expire: sign-out everywhere, a reused refresh token (its family is revoked), a signed-out web
+ * session, or an account deletion. Every process that verifies tokens applies it to its cache
+ * at once; tokens live at most minutes, so a late joiner replays only that far back.
+ *
+ * @generated from message oo.users.v1.UserRevoked
+ */
+export type UserRevoked = Message<"oo.users.v1.UserRevoked"> & {
+  /**
+   * The user whose tokens are revoked (also the CloudEvents `ce-subject`).
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * Tokens issued (`iat`) before this moment are refused from now on.
+   *
+   * @generated from field: google.protobuf.Timestamp revoked_before = 2;
+   */
+  revokedBefore?: Timestamp | undefined;
+
+  /**
+   * When set, only tokens of this web session (their `sid` claim) are revoked; empty means all
+   * of the user's tokens.
+   *
+   * @generated from field: string session_id = 3;
+   */
+  sessionId: string;
+
+  /**
+   * Why, for logs and metrics: `sign_out`, `sign_out_everywhere`, `refresh_token_reuse`,
+   * `account_deleted`.
+   *
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+};
+
+/**
+ * Subject `users.revoked`. Published by auth when tokens it issued must stop working before they
+ * expire: sign-out everywhere, a reused refresh token (its family is revoked), a signed-out web
+ * session, or an account deletion. Every process that verifies tokens applies it to its cache
+ * at once; tokens live at most minutes, so a late joiner replays only that far back.
+ *
+ * @generated from message oo.users.v1.UserRevoked
+ */
+export type UserRevokedJson = {
+  /**
+   * The user whose tokens are revoked (also the CloudEvents `ce-subject`).
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId?: string;
+
+  /**
+   * Tokens issued (`iat`) before this moment are refused from now on.
+   *
+   * @generated from field: google.protobuf.Timestamp revoked_before = 2;
+   */
+  revokedBefore?: TimestampJson;
+
+  /**
+   * When set, only tokens of this web session (their `sid` claim) are revoked; empty means all
+   * of the user's tokens.
+   *
+   * @generated from field: string session_id = 3;
+   */
+  sessionId?: string;
+
+  /**
+   * Why, for logs and metrics: `sign_out`, `sign_out_everywhere`, `refresh_token_reuse`,
+   * `account_deleted`.
+   *
+   * @generated from field: string reason = 4;
+   */
+  reason?: string;
+};
+
+/**
+ * Describes the message oo.users.v1.UserRevoked.
+ * Use `create(UserRevokedSchema)` to create a new message.
+ */
+export const UserRevokedSchema: GenMessage<UserRevoked, {jsonType: UserRevokedJson}> = /*@__PURE__*/
+  messageDesc(file_oo_users_v1_users, 3);
 

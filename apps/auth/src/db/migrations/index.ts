@@ -1,0 +1,9 @@
+import type { MigrationSet } from '@oo/db';
+import { eventsMigrations } from '@oo/events';
+import { createAuthTables } from './2026_12_01_233000_create_auth_tables';
+
+/** Every migration of the auth schema, by name (names sort in run order): the outbox and inbox first. */
+export const authMigrations: MigrationSet = {
+  ...eventsMigrations,
+  '2026_12_01_233000_create_auth_tables': createAuthTables,
+};

@@ -1,0 +1,39 @@
+import { subjects } from '@oo/contracts';
+import { defineService, type Kit } from '@oo/service';
+import { createRoutes } from './app';
+import { authConfigSchema, type AuthConfig } from './config';
+import type { AuthDatabase } from './db/database';
+import { authMigrations } from './db/migrations';
+import { recordDeletionReceipt } from './events/consumers/deletion-receipt.consumer';
+
+type AuthKit = Kit<AuthConfig, AuthDatabase, typeof subjects>;
+
+// auth's own parts, built once from the kit at start-up: the signing keys and token issuer
+// (features/keys), the identity provider's relying party (features/sign-in).
+async function setupAuth(kit: AuthKit) {
+  return {};
+}
+
+/** What auth's routes and handlers receive: the kit and its own parts. */
+export type AuthContext = AuthKit & Awaited<ReturnType<typeof setupAuth>>;
+
+/**
+ * auth, declared: `main.ts`, the test harness and the embedded start all run this. Every
+ * subscription here must be declared in deploy/nats/consumers/auth.json, and the other way
+ * round, or the service refuses to start.
+ */
+export const authService = defineService<AuthDatabase>()({
+  name: 'auth',
+  config: authConfigSchema,
+  migrations: authMigrations,
+  subjects,
+  setup: setupAuth,
+  routes: (ctx) => createRoutes(ctx),
+  subscriptions: [
+    {
+      durable: 'auth__deletion_receipt',
+      subject: 'users.deletion.receipt',
+      handler: (trx, event) => recordDeletionReceipt(trx, event.message),
+    },
+  ],
+});

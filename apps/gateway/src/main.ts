@@ -1,0 +1,5 @@
+// Composition root of gateway: the service kit runs its declaration.
+import { runService } from '@oo/service';
+import { gatewayService } from './service';
+
+void runService(gatewayService);
