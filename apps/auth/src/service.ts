@@ -5,13 +5,23 @@ import { authConfigSchema, type AuthConfig } from './config';
 import type { AuthDatabase } from './db/database';
 import { authMigrations } from './db/migrations';
 import { recordDeletionReceipt } from './events/consumers/deletion-receipt.consumer';
+import { createRelyingParty } from './features/sign-in/oidc-relying-party';
 
 type AuthKit = Kit<AuthConfig, AuthDatabase, typeof subjects>;
 
 // auth's own parts, built once from the kit at start-up: the signing keys and token issuer
 // (features/keys), the identity provider's relying party (features/sign-in).
 async function setupAuth(kit: AuthKit) {
-  return {};
+  const { config } = kit;
+  const relyingParty = createRelyingParty({
+    issuerUrl: config.OIDC_ISSUER_URL,
+    clientId: config.OIDC_CLIENT_ID,
+    clientSecret: config.OIDC_CLIENT_SECRET,
+    redirectUri: `${config.AUTH_PUBLIC_URL.replace(/\/+$/, '')}/v1/auth/callback`,
+    allowHttp: config.OIDC_ALLOW_HTTP,
+    log: kit.log,
+  });
+  return { relyingParty };
 }
 
 /** What auth's routes and handlers receive: the kit and its own parts. */
