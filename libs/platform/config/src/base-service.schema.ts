@@ -5,17 +5,46 @@ import { DEFAULT_PORTS, type ServiceName } from './default-ports';
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
- * The variables every oO service reads, as a plain shape to spread into a service's own object
- * (or to pick from, e.g. the gateway has no database).
+ * The variables every oO service reads, with or without a database: a plain shape to spread into
+ * a service's own object. `statelessServiceSchema` is this shape with the JWKS rule.
  *
  * @example
- * const { DATABASE_URL: _db, DB_SCHEMA: _schema, ...rest } = baseServiceShape('gateway');
+ * const schema = z.object({ ...statelessServiceShape('gateway'), EXTRA: z.string() }).check(exactlyOneJwksSource);
  */
-export function baseServiceShape(service: ServiceName) {
+export function statelessServiceShape(service: ServiceName) {
   return {
     NODE_ENV: nodeEnv(),
     LOG_LEVEL: logLevel(),
     PORT: port(DEFAULT_PORTS[service]),
+    // Unset only in the embedded start, which hands every service one in-process bus.
+    NATS_URL: natsUrl().optional(),
+    // Tests give each file its own prefix so streams never collide; production leaves it empty.
+    STREAM_PREFIX: z.string().default(''),
+    AUTH_ISSUER: z.string().min(1),
+    AUTH_JWKS_URL: httpUrl().optional(),
+    AUTH_JWKS: jwksJson().optional(),
+    /** The token endpoint of auth, for this service's own tokens (OAuth client credentials); only services that call others need it. */
+    AUTH_TOKEN_URL: httpUrl().optional(),
+    /** This service's OAuth client id at auth; default the service's name. */
+    SERVICE_CLIENT_ID: z.string().min(1).default(service),
+    /** A file holding the client secret (a mounted secret), re-read at each renewal; or SERVICE_CLIENT_SECRET. */
+    SERVICE_CLIENT_SECRET_FILE: z.string().min(1).optional(),
+    SERVICE_CLIENT_SECRET: z.string().min(1).optional(),
+    SERVICE_VERSION: z.string().default('0.0.0-dev'),
+    SHUTDOWN_GRACE_MS: durationMs(10_000),
+  };
+}
+
+/**
+ * The variables every oO service with a database reads: the stateless shape plus the database,
+ * consumer and erasure keys. A plain shape to spread into a service's own object.
+ *
+ * @example
+ * const schema = z.object({ ...baseServiceShape('profile'), EXTRA: z.string() }).check(exactlyOneJwksSource);
+ */
+export function baseServiceShape(service: ServiceName) {
+  return {
+    ...statelessServiceShape(service),
     DATABASE_URL: databaseUrl(),
     DB_SCHEMA: z
       .string()
@@ -25,19 +54,10 @@ export function baseServiceShape(service: ServiceName) {
     DB_POOL_MAX: int({ min: 1, max: 200, default: 10 }),
     /** Connections for consumers and the outbox relay, apart so they can never starve HTTP. */
     DB_CONSUMER_POOL_MAX: int({ min: 1, max: 200, default: 4 }),
-    // Unset only in the embedded start, which hands every service one in-process bus.
-    NATS_URL: natsUrl().optional(),
     /** How many events each consumer handles at once. */
     CONSUMER_CONCURRENCY: int({ min: 1, max: 256, default: 16 }),
-    // Tests give each file its own prefix so streams never collide; production leaves it empty.
-    STREAM_PREFIX: z.string().default(''),
-    AUTH_ISSUER: z.string().min(1),
-    AUTH_JWKS_URL: httpUrl().optional(),
-    AUTH_JWKS: jwksJson().optional(),
     /** Erased-user records (which make late events for a deleted user no-ops) are kept this long. */
     ERASED_USER_RETENTION_DAYS: int({ min: 31, max: 3650, default: 180 }),
-    SERVICE_VERSION: z.string().default('0.0.0-dev'),
-    SHUTDOWN_GRACE_MS: durationMs(10_000),
   };
 }
 
@@ -77,6 +97,20 @@ export const exactlyOneJwksSource = z.superRefine<{ AUTH_JWKS_URL?: string | und
 export function baseServiceSchema(service: ServiceName) {
   return z.object(baseServiceShape(service)).check(exactlyOneJwksSource);
 }
+
+/**
+ * The base configuration of a service without a database (the gateway): no DATABASE_URL, pools,
+ * consumers or erasure keys. Extend it like `baseServiceSchema`.
+ *
+ * @example
+ * const schema = statelessServiceSchema('gateway').extend({ SESSION_TTL_MS: durationMs(3_600_000) });
+ */
+export function statelessServiceSchema(service: ServiceName) {
+  return z.object(statelessServiceShape(service)).check(exactlyOneJwksSource);
+}
+
+/** What `loadConfig(statelessServiceSchema(...))` returns. */
+export type StatelessServiceConfig = z.output<ReturnType<typeof statelessServiceSchema>>;
 
 /** What `loadConfig(baseServiceSchema(...))` returns. */
 export type BaseServiceConfig = z.output<ReturnType<typeof baseServiceSchema>>;

@@ -21,5 +21,8 @@ export {
   baseServiceSchema,
   baseServiceShape,
   exactlyOneJwksSource,
+  statelessServiceSchema,
+  statelessServiceShape,
   type BaseServiceConfig,
+  type StatelessServiceConfig,
 } from './base-service.schema';

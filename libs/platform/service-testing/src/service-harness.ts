@@ -12,7 +12,18 @@ import {
   type SubjectMap,
   type SubjectOf,
 } from '@oo/events';
-import { findNatsDefinitions, startService, type ContextOf, type KitConfig, type RunningService, type ServiceDescriptor } from '@oo/service';
+import {
+  findNatsDefinitions,
+  isStatelessService,
+  startService,
+  type AnyServiceDescriptor,
+  type ContextOf,
+  type KitConfig,
+  type RunningService,
+  type ServiceDescriptor,
+  type StatelessKitConfig,
+  type StatelessServiceDescriptor,
+} from '@oo/service';
 import { createTestAuth, createTestSchema, deleteStreamsWithPrefix, testNatsUrl, uniqueStreamPrefix, type TestAuth } from '@oo/testing';
 
 export interface ServiceHarnessOptions<DB> {
@@ -61,6 +72,9 @@ export interface ServiceHarness<Ctx, DB, M extends SubjectMap> {
   stop(): Promise<void>;
 }
 
+/** A stateless service's harness: no schema, so no `db` and no inbox to count. */
+export type StatelessServiceHarness<Ctx, M extends SubjectMap> = Omit<ServiceHarness<Ctx, never, M>, 'db' | 'handled'>;
+
 // Every stream as deployed, small: JetStream reserves each stream's byte limit and many test files share one server.
 async function testDefinitions(service: string): Promise<NatsDefinitions> {
   const all = await loadNatsDefinitions(findNatsDefinitions(process.env));
@@ -82,34 +96,45 @@ async function testDefinitions(service: string): Promise<NatsDefinitions> {
 export async function startServiceHarness<C extends KitConfig, DB, M extends SubjectMap, Own extends object>(
   descriptor: ServiceDescriptor<C, DB, M, Own>,
   options: ServiceHarnessOptions<DB>,
-): Promise<ServiceHarness<ContextOf<ServiceDescriptor<C, DB, M, Own>>, DB, M>> {
-  type Ctx = ContextOf<ServiceDescriptor<C, DB, M, Own>>;
-  const target = await createTestSchema(options.label);
+): Promise<ServiceHarness<ContextOf<ServiceDescriptor<C, DB, M, Own>>, DB, M>>;
+export async function startServiceHarness<C extends StatelessKitConfig, M extends SubjectMap, Own extends object>(
+  descriptor: StatelessServiceDescriptor<C, M, Own>,
+  options: Omit<ServiceHarnessOptions<never>, 'beforeStart'>,
+): Promise<StatelessServiceHarness<ContextOf<StatelessServiceDescriptor<C, M, Own>>, M>>;
+export async function startServiceHarness(
+  descriptor: AnyServiceDescriptor,
+  options: ServiceHarnessOptions<unknown>,
+): Promise<ServiceHarness<unknown, unknown, SubjectMap> | StatelessServiceHarness<unknown, SubjectMap>> {
+  type Ctx = unknown;
+  type M = SubjectMap;
+  const stateful = !isStatelessService(descriptor);
+  const target = stateful ? await createTestSchema(options.label) : undefined;
   const prefix = uniqueStreamPrefix(options.label);
   const auth = options.auth ?? (await createTestAuth());
   const bus = await connectJetStreamBus({ servers: testNatsUrl(), name: `${descriptor.name}-test`, prefix });
-  const db = createDb<DB>({ url: target.url, schema: target.schema });
+  const db = target ? createDb<unknown>({ url: target.url, schema: target.schema }) : undefined;
   const started: RunningService<Ctx>[] = [];
   const cleanUp = async (): Promise<void> => {
     for (const instance of started.reverse()) await instance.stop();
     await deleteStreamsWithPrefix(bus.jsm, prefix);
     await bus.drain();
-    await db.destroy();
-    await target.drop();
+    await db?.destroy();
+    await target?.drop();
   };
   try {
     await bus.whenConnected();
     await provision(bus.jsm, await testDefinitions(descriptor.name), { prefix });
-    await migrateToLatest(db, { schema: target.schema, migrations: descriptor.migrations });
-    await options.beforeStart?.(db);
+    if (db && target) {
+      await migrateToLatest(db, { schema: target.schema, migrations: (descriptor as ServiceDescriptor<KitConfig, unknown, M, object>).migrations });
+      await options.beforeStart?.(db);
+    }
   } catch (err) {
     await cleanUp();
     throw err;
   }
   const baseEnv = {
     PORT: '0',
-    DATABASE_URL: target.url,
-    DB_SCHEMA: target.schema,
+    ...(target ? { DATABASE_URL: target.url, DB_SCHEMA: target.schema } : {}),
     NATS_URL: testNatsUrl(),
     STREAM_PREFIX: prefix,
     AUTH_ISSUER: auth.issuer,
@@ -118,7 +143,7 @@ export async function startServiceHarness<C extends KitConfig, DB, M extends Sub
     ...options.env,
   };
   const startInstance = async (instance: InstanceOptions = {}): Promise<RunningService<Ctx>> => {
-    const running = await startService(descriptor, { env: { ...baseEnv, ...instance.env }, clock: instance.clock ?? options.clock });
+    const running = await startService(descriptor as ServiceDescriptor<KitConfig, unknown, M, object>, { env: { ...baseEnv, ...instance.env }, clock: instance.clock ?? options.clock });
     started.push(running);
     return running;
   };
@@ -140,7 +165,7 @@ export async function startServiceHarness<C extends KitConfig, DB, M extends Sub
     baseUrl: first.url,
     service: first,
     ctx: first.ctx,
-    db,
+    ...(db ? { db } : {}),
     bus,
     prefix,
     auth,
@@ -161,7 +186,8 @@ export async function startServiceHarness<C extends KitConfig, DB, M extends Sub
       const parsed = text && /json/.test(res.headers.get('content-type') ?? '') ? (JSON.parse(text) as Record<string, unknown>) : { text };
       return { status: res.status, type: res.headers.get('content-type') ?? '', headers: res.headers, body: parsed };
     },
-    handled: async (durable) => {
+    handled: async (durable: string) => {
+      if (!db) throw new Error(`${descriptor.name} is stateless: it has no inbox`);
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from event_inbox where consumer = ${durable}`.execute(db);
       return rows[0]?.n ?? 0;
     },

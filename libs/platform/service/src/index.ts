@@ -2,6 +2,12 @@
 // a test or beside others in one process.
 export {
   defineService,
+  defineStatelessService,
+  isStatelessService,
+  type AnyServiceDescriptor,
+  type StatelessKit,
+  type StatelessKitConfig,
+  type StatelessServiceDescriptor,
   type ContextOf,
   type Enqueue,
   type Kit,

@@ -1,6 +1,5 @@
 import { onShutdown } from '@oo/http';
-import type { SubjectMap } from '@oo/events';
-import type { KitConfig, ServiceDescriptor } from './service-descriptor';
+import type { AnyServiceDescriptor } from './service-descriptor';
 import { startService } from './start-service';
 
 /**
@@ -11,11 +10,9 @@ import { startService } from './start-service';
  * // apps/profile/src/main.ts
  * void runService(profile);
  */
-export async function runService<C extends KitConfig, DB, M extends SubjectMap, Own extends object>(
-  descriptor: ServiceDescriptor<C, DB, M, Own>,
-): Promise<void> {
+export async function runService(descriptor: AnyServiceDescriptor): Promise<void> {
   try {
-    const running = await startService(descriptor);
+    const running = await startService(descriptor as Parameters<typeof startService>[0]);
     onShutdown(running.log, running.shutdownSteps, { graceMs: running.graceMs });
   } catch (err) {
     process.stderr.write(`${descriptor.name} failed to start: ${err instanceof Error ? err.message : String(err)}\n`);

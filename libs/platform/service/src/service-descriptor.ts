@@ -6,25 +6,34 @@ import type { Logger } from '@oo/logger';
 import type { RequestHandler, Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
+import { ServiceKitError } from './service-error';
 
-/** The keys the kit itself reads from every service's configuration (see `kitConfigShape`). */
-export interface KitConfig {
+/** The keys the kit reads from every service's configuration (`statelessServiceSchema`). */
+export interface StatelessKitConfig {
   readonly NODE_ENV: string;
   readonly LOG_LEVEL: string;
   readonly PORT: number;
+  readonly NATS_URL?: readonly string[] | undefined;
+  readonly STREAM_PREFIX: string;
+  readonly AUTH_ISSUER: string;
+  readonly AUTH_JWKS_URL?: string | undefined;
+  readonly AUTH_JWKS?: unknown;
+  readonly AUTH_TOKEN_URL?: string | undefined;
+  readonly SERVICE_CLIENT_ID?: string | undefined;
+  readonly SERVICE_CLIENT_SECRET_FILE?: string | undefined;
+  readonly SERVICE_CLIENT_SECRET?: string | undefined;
+  readonly SERVICE_VERSION: string;
+  readonly SHUTDOWN_GRACE_MS: number;
+}
+
+/** The keys the kit reads from a service with a database (`baseServiceSchema`). */
+export interface KitConfig extends StatelessKitConfig {
   readonly DATABASE_URL: string;
   readonly DB_SCHEMA: string;
   readonly DB_POOL_MAX: number;
   readonly DB_CONSUMER_POOL_MAX: number;
-  readonly NATS_URL?: readonly string[] | undefined;
-  readonly STREAM_PREFIX: string;
   readonly CONSUMER_CONCURRENCY: number;
-  readonly AUTH_ISSUER: string;
-  readonly AUTH_JWKS_URL?: string | undefined;
-  readonly AUTH_JWKS?: unknown;
   readonly ERASED_USER_RETENTION_DAYS: number;
-  readonly SERVICE_VERSION: string;
-  readonly SHUTDOWN_GRACE_MS: number;
 }
 
 /** Writes an event of this service into the outbox in the caller's transaction. */
@@ -35,21 +44,25 @@ export type Enqueue<M extends SubjectMap> = <S extends SubjectOf<M>, DB>(
   options?: Omit<EncodeOptions, 'sequence' | 'source'> & { sequenced?: boolean },
 ) => Promise<EnqueuedEvent>;
 
-/** What the kit hands every service: its infrastructure, ready to use. */
-export interface Kit<Config extends KitConfig, DB, M extends SubjectMap> {
+/** What the kit hands every service, with or without a database. */
+export interface StatelessKit<Config extends StatelessKitConfig, M extends SubjectMap> {
   readonly name: ServiceName;
   readonly config: Config;
   readonly log: Logger;
-  /** The HTTP pool; consumers and the outbox relay have their own, so they cannot starve requests. */
-  readonly db: Kysely<DB>;
   readonly bus: EventBus;
   /** CloudEvents from `/services/<name>`. */
   readonly events: EventCodec<M>;
-  readonly enqueue: Enqueue<M>;
   /** The one Prometheus registry of the process's service: HTTP, events, pool, process and own series. */
   readonly registry: Registry;
   readonly verifier: JwtVerifier;
   readonly clock: () => Date;
+}
+
+/** What the kit hands a service with a database: the stateless kit plus its pool and outbox. */
+export interface Kit<Config extends KitConfig, DB, M extends SubjectMap> extends StatelessKit<Config, M> {
+  /** The HTTP pool; consumers and the outbox relay have their own, so they cannot starve requests. */
+  readonly db: Kysely<DB>;
+  readonly enqueue: Enqueue<M>;
 }
 
 /** A handler of one subscribed subject; it runs in the transaction that records the event in the inbox. */
@@ -98,7 +111,60 @@ export interface ServiceDescriptor<Config extends KitConfig, DB, M extends Subje
 }
 
 /** The context of a descriptor's routes and handlers. */
-export type ContextOf<D> = D extends ServiceDescriptor<infer C, infer DB, infer M, infer O> ? Kit<C, DB, M> & O : never;
+export type ContextOf<D> =
+  D extends StatelessServiceDescriptor<infer C, infer M, infer O>
+    ? StatelessKit<C, M> & O
+    : D extends ServiceDescriptor<infer C, infer DB, infer M, infer O>
+      ? Kit<C, DB, M> & O
+      : never;
+
+/** A descriptor of either kind, for code that runs both (the in-process system, launchers). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyServiceDescriptor = ServiceDescriptor<any, any, any, any> | StatelessServiceDescriptor<any, any, any>;
+
+/**
+ * A service without a database (the gateway): no migrations to run, no pools, outbox relay,
+ * durable consumers or erased-user pruning; readiness does not check a database.
+ */
+export interface StatelessServiceDescriptor<Config extends StatelessKitConfig, M extends SubjectMap, Own extends object> {
+  readonly stateless: true;
+  readonly name: ServiceName;
+  /** The config schema: `statelessServiceSchema(name)` plus the service's own keys. */
+  readonly config: z.ZodType<Config>;
+  readonly subjects: M;
+  readonly setup?: (kit: StatelessKit<Config, M>) => Own | Promise<Own>;
+  readonly routes: (ctx: StatelessKit<Config, M> & Own) => ReadonlyArray<Router | RequestHandler>;
+  readonly readiness?: Readonly<Record<string, (ctx: StatelessKit<Config, M> & Own) => boolean | Promise<boolean>>>;
+  readonly stop?: ReadonlyArray<StopStep<StatelessKit<Config, M> & Own>>;
+  readonly jsonLimit?: string;
+}
+
+/** True for a descriptor made by `defineStatelessService` (nothing to migrate). */
+export function isStatelessService(descriptor: AnyServiceDescriptor): descriptor is StatelessServiceDescriptor<StatelessKitConfig, SubjectMap, object> {
+  return 'stateless' in descriptor && descriptor.stateless === true;
+}
+
+/**
+ * Declares a service that owns no data; its context has no `db` or `enqueue`, and it has no
+ * subscription table (it cannot consume durably without an inbox).
+ *
+ * @example
+ * export const gateway = defineStatelessService({
+ *   name: 'gateway',
+ *   config: statelessServiceSchema('gateway'),
+ *   subjects,
+ *   routes: (ctx) => [proxyRouter(ctx)],
+ * });
+ */
+export function defineStatelessService<Config extends StatelessKitConfig, M extends SubjectMap, Own extends object = object>(
+  descriptor: Omit<StatelessServiceDescriptor<Config, M, Own>, 'stateless'>,
+): StatelessServiceDescriptor<Config, M, Own> {
+  // The types already forbid them; this catches a descriptor built around them (casts, plain JS).
+  for (const key of ['migrations', 'subscriptions'] as const) {
+    if (key in descriptor) throw new ServiceKitError('SERVICE_STATELESS_MISUSE', `${descriptor.name}: a stateless service has no ${key} (it has no database)`);
+  }
+  return { ...descriptor, stateless: true };
+}
 
 /**
  * Declares a service; `runService` (main.ts), the test harness and the embedded start run it.

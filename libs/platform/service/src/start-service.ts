@@ -4,10 +4,10 @@ import type { SubjectMap } from '@oo/events';
 import { closeServer, listen, serverPort, type ShutdownStep } from '@oo/http';
 import { createLogger, type Logger } from '@oo/logger';
 import { buildServiceApp } from './service-app';
-import type { ContextOf, KitConfig, ServiceDescriptor } from './service-descriptor';
+import { isStatelessService, type AnyServiceDescriptor, type ContextOf, type KitConfig, type ServiceDescriptor, type StatelessKitConfig, type StatelessServiceDescriptor } from './service-descriptor';
 import { openInfrastructure } from './service-infrastructure';
 import { checkSubscriptions, findNatsDefinitions, startSubscriptions } from './subscription-table';
-import type { EventBus } from '@oo/events';
+import type { EventBus, RunningConsumer } from '@oo/events';
 
 export interface StartServiceOptions {
   /** The environment the config is read from (default `process.env`). */
@@ -50,8 +50,9 @@ async function runSteps(steps: readonly ShutdownStep[], log: Logger): Promise<vo
 
 /**
  * Runs a declared service: config (every bad key listed before any side effect), logger,
- * database pools, bus, the service's own setup, the outbox relay, the subscription table (checked
- * against deploy/nats first), readiness, HTTP. What started is stopped again if a later step fails.
+ * database pools (unless stateless), bus, the service's own setup, the outbox relay, the
+ * subscription table (checked against deploy/nats first), readiness, HTTP. What started is
+ * stopped again if a later step fails.
  *
  * @example
  * const running = await startService(recommender, { env: { ...process.env, PORT: '0' } });
@@ -59,32 +60,41 @@ async function runSteps(steps: readonly ShutdownStep[], log: Logger): Promise<vo
  */
 export async function startService<C extends KitConfig, DB, M extends SubjectMap, Own extends object>(
   descriptor: ServiceDescriptor<C, DB, M, Own>,
-  options: StartServiceOptions = {},
-): Promise<RunningService<ContextOf<ServiceDescriptor<C, DB, M, Own>>>> {
+  options?: StartServiceOptions,
+): Promise<RunningService<ContextOf<ServiceDescriptor<C, DB, M, Own>>>>;
+export async function startService<C extends StatelessKitConfig, M extends SubjectMap, Own extends object>(
+  descriptor: StatelessServiceDescriptor<C, M, Own>,
+  options?: StartServiceOptions,
+): Promise<RunningService<ContextOf<StatelessServiceDescriptor<C, M, Own>>>>;
+export async function startService(descriptor: AnyServiceDescriptor, options: StartServiceOptions = {}): Promise<RunningService<unknown>> {
   const env = options.env ?? process.env;
-  const config = loadConfig(descriptor.config, env) as C;
+  const config = loadConfig(descriptor.config, env) as StatelessKitConfig;
   const log = options.log ?? createLogger({ service: descriptor.name, version: config.SERVICE_VERSION, level: config.LOG_LEVEL as 'info' });
-  const definitionsDir = options.natsDefinitionsDir ?? findNatsDefinitions(env);
-  await checkSubscriptions(descriptor.name, descriptor.subscriptions, definitionsDir);
+  const stateful = !isStatelessService(descriptor);
+  const rows = stateful ? (descriptor as ServiceDescriptor<KitConfig, unknown, SubjectMap, object>).subscriptions : [];
+  if (stateful) await checkSubscriptions(descriptor.name, rows, options.natsDefinitionsDir ?? findNatsDefinitions(env));
 
-  const infra = await openInfrastructure(descriptor, config, log, options);
+  const infra = await openInfrastructure(descriptor, config, log, options, stateful);
   const started: ShutdownStep[] = [];
   try {
-    const own = (await descriptor.setup?.(infra.kit)) ?? ({} as Own);
-    const ctx = { ...infra.kit, ...own } as ContextOf<ServiceDescriptor<C, DB, M, Own>>;
-    started.push(...(descriptor.stop ?? []).map((s) => ({ name: s.name, run: () => s.run(ctx) })));
-    const consumers = await startSubscriptions({
-      rows: descriptor.subscriptions,
-      subjects: descriptor.subjects,
-      ctx,
-      bus: infra.kit.bus,
-      db: infra.consumerDb,
-      log,
-      metrics: infra.eventsMetrics,
-      concurrency: config.CONSUMER_CONCURRENCY,
-    });
-    started.unshift({ name: 'stop consumers', run: () => Promise.all(consumers.map((c) => c.stop())) });
-    const { app, readiness } = buildServiceApp(descriptor, ctx, infra, consumers);
+    const own = ((await descriptor.setup?.(infra.kit as never)) ?? {}) as object;
+    const ctx = { ...infra.kit, ...own } as { log: Logger };
+    started.push(...((descriptor.stop ?? []) as StatelessServiceDescriptor<StatelessKitConfig, SubjectMap, object>['stop'] & object).map((s) => ({ name: s.name, run: () => s.run(ctx as never) })));
+    let consumers: RunningConsumer[] = [];
+    if (infra.consumerDb) {
+      consumers = await startSubscriptions({
+        rows,
+        subjects: descriptor.subjects,
+        ctx,
+        bus: infra.kit.bus,
+        db: infra.consumerDb,
+        log,
+        metrics: infra.eventsMetrics,
+        concurrency: (config as KitConfig).CONSUMER_CONCURRENCY,
+      });
+      started.unshift({ name: 'stop consumers', run: () => Promise.all(consumers.map((c) => c.stop())) });
+    }
+    const { app, readiness } = buildServiceApp(descriptor as never, ctx, infra, consumers);
     const server = await listen(app, config.PORT, options.host);
     const shutdownSteps: ShutdownStep[] = [
       { name: 'mark not ready', run: () => readiness.markShuttingDown() },
@@ -93,7 +103,7 @@ export async function startService<C extends KitConfig, DB, M extends SubjectMap
       ...infra.closeSteps,
     ];
     const url = `http://127.0.0.1:${serverPort(server)}`;
-    log.info({ port: serverPort(server), consumers: consumers.length }, `${descriptor.name} listening`);
+    log.info({ port: serverPort(server), consumers: consumers.length, stateless: !stateful }, `${descriptor.name} listening`);
     let stopping: Promise<void> | undefined;
     return { name: descriptor.name, ctx, server, url, log, graceMs: config.SHUTDOWN_GRACE_MS, shutdownSteps, stop: () => (stopping ??= runSteps(shutdownSteps, log)) };
   } catch (err) {
