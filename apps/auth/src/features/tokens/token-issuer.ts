@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { createJwtVerifier, OO_AUDIENCE, type JwtVerifier } from '@oo/http';
+import type { SigningKeys } from '../keys/signing-keys.service';
+
+export interface TokenIssuerDeps {
+  keys: SigningKeys;
+  clock: () => Date;
+  /** AUTH_ISSUER: every oO service verifies `iss` against it. */
+  issuer: string;
+  accessTokenTtlMs: number;
+  serviceTokenTtlMs: number;
+}
+
+/** A person's access token request. */
+export interface AccessTokenRequest {
+  userId: string;
+  roles: readonly string[];
+  /** The web session or refresh family behind the token (`sid`), so it can be revoked with it. */
+  sessionId?: string;
+  /** The native app the token was issued to (`client_id`). */
+  clientId?: string;
+}
+
+export interface MintedToken {
+  token: string;
+  expiresAt: Date;
+}
+
+/** What `createTokenIssuer` returns. */
+export interface TokenIssuer {
+  mintAccessToken(request: AccessTokenRequest): Promise<MintedToken>;
+  mintServiceToken(clientId: string): Promise<MintedToken>;
+  /** Verifies tokens against auth's own published keys, without fetching its own JWKS over HTTP. */
+  readonly verifier: JwtVerifier;
+}
+
+/**
+ * Mints oO's access tokens (RFC 9068 `at+jwt`, ES256, audience `oo`) with the key that signs now.
+ * `verifier` is @oo/http's verifier over auth's own JWKS: auth's internal routes take service
+ * tokens auth itself issued, so they check them with it rather than with the kit's `verifier`.
+ *
+ * @example
+ * const tokens = createTokenIssuer({ keys, clock, issuer: config.AUTH_ISSUER, accessTokenTtlMs, serviceTokenTtlMs });
+ * const { token, expiresAt } = await tokens.mintAccessToken({ userId, roles: [], sessionId });
+ * const caller = await tokens.verifier.verify(token);
+ */
+export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
+  const mint = async (subject: string, ttlMs: number, claims: Record<string, unknown>): Promise<MintedToken> => {
+    const { kid, privateKey } = deps.keys.activeKey();
+    const iat = Math.floor(deps.clock().getTime() / 1000);
+    const exp = iat + Math.floor(ttlMs / 1000);
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
+      .setIssuer(deps.issuer)
+      .setAudience(OO_AUDIENCE)
+      .setSubject(subject)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .setJti(randomUUID())
+      .sign(privateKey);
+    return { token, expiresAt: new Date(exp * 1000) };
+  };
+  return {
+    mintAccessToken: ({ userId, roles, sessionId, clientId }) =>
+      mint(userId, deps.accessTokenTtlMs, {
+        token_use: 'access',
+        roles: [...roles],
+        ...(sessionId === undefined ? {} : { sid: sessionId }),
+        ...(clientId === undefined ? {} : { client_id: clientId }),
+      }),
+    mintServiceToken: (clientId) => mint(clientId, deps.serviceTokenTtlMs, { token_use: 'service', client_id: clientId }),
+    verifier: ownKeysVerifier(deps),
+  };
+}
+
+// @oo/http's verifier over an inline JWKS, rebuilt whenever the key set changes.
+function ownKeysVerifier(deps: TokenIssuerDeps): JwtVerifier {
+  let built: { version: number; verifier: JwtVerifier } | undefined;
+  const current = (): JwtVerifier => {
+    const version = deps.keys.keySetVersion;
+    if (built?.version !== version) {
+      built = { version, verifier: createJwtVerifier({ issuer: deps.issuer, jwks: { keys: deps.keys.publishedKeys() }, now: deps.clock }) };
+    }
+    return built.verifier;
+  };
+  return { verify: (token) => current().verify(token) };
+}
