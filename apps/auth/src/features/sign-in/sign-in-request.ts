@@ -1,11 +1,13 @@
 import { HttpProblem, type FieldError } from '@oo/http';
 import { z } from 'zod';
 
-// Same-origin paths only: `//host` and `/\host` are other origins to a browser.
+// Same-origin paths only: `//host` and `/\host` are other origins to a browser; so is `/<tab>/host`
+// (browsers drop tabs and newlines), hence no control characters.
+const hasControlCharacter = (value: string) => [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 const returnTo = z
   .string()
   .max(2048)
-  .refine((v) => v.startsWith('/') && !v.startsWith('//') && !v.startsWith('/\\') && !/[\u0000-\u001f\u007f]/.test(v), 'must be a path on this site, starting with a single /');
+  .refine((v) => v.startsWith('/') && !v.startsWith('//') && !v.startsWith('/\\') && !hasControlCharacter(v), 'must be a path on this site, starting with a single /');
 
 const codeChallenge = z.string().regex(/^[A-Za-z0-9_-]{43,128}$/, 'must be 43 to 128 base64url characters (S256 of the code verifier)');
 

@@ -52,7 +52,7 @@ export async function startSignIn(deps: SignInDeps, request: SignInRequest): Pro
   return { attemptId: attempt.value, authorizationUrl: begun.authorizationUrl, expiresAt: expiresAt.toISOString() };
 }
 
-function signInFailed(detail: string): AuthError {
+function signInFailed(detail: string) {
   return new AuthError('AUTH_SIGN_IN_FAILED', detail);
 }
 
