@@ -9,9 +9,10 @@ const swc = [
   },
 ];
 const common = {
-  // Transform TypeScript everywhere, and the ESM-only jose so jest's CommonJS runtime can load it.
+  // Transform TypeScript everywhere, and the ESM-only packages (jose; openid-client and its
+  // oauth4webapi; oidc-provider) so jest's CommonJS runtime can load them.
   transform: { '^.+\\.(t|m?j)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi|oidc-provider)/)'],
   testEnvironment: 'node',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
