@@ -6,7 +6,6 @@ import { authService } from '../src/service';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 // Real time plus an offset the test moves: rotation is a matter of days.
 const offsetClock = () => {
@@ -22,6 +21,11 @@ const authEnv = (kek: string) => ({
   OIDC_ALLOW_HTTP: 'true',
   AUTH_KEY_ENCRYPTION_KEY: kek,
 });
+
+function present<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`${what} is missing`);
+  return value;
+}
 
 interface Jwk {
   kid: string;
@@ -63,10 +67,10 @@ describe('auth signing keys', () => {
     }
     const rows = await storedKeys();
     expect(rows.map((r) => r.kid).sort()).toEqual(keys.map((k) => k.kid).sort());
-    const [current, next] = rows;
+    const [current, next] = [present(rows[0], 'the signing key'), present(rows[1], 'the next key')];
     // The very first key signs at once; the next is published at least PUBLISH_AHEAD before it signs.
-    expect(current?.signs_from.getTime()).toBe(current?.created_at.getTime());
-    expect(next!.signs_from.getTime() - next!.created_at.getTime()).toBeGreaterThanOrEqual(HOUR);
+    expect(current.signs_from.getTime()).toBe(current.created_at.getTime());
+    expect(next.signs_from.getTime() - next.created_at.getTime()).toBeGreaterThanOrEqual(HOUR);
   });
 
   it('mints access tokens that @oo/http’s verifier accepts at the JWKS', async () => {
@@ -74,8 +78,9 @@ describe('auth signing keys', () => {
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', kid: h.ctx.keys.activeKey().kid, typ: 'at+jwt' });
     const claims = decodeJwt(token);
     expect(claims).toMatchObject({ iss: h.auth.issuer, aud: 'oo', sub: 'ada', token_use: 'access', roles: ['admin'], sid: '7d1c3f0e-8a9b-4c2d-9e1f-0a1b2c3d4e5f', jti: expect.any(String) });
-    expect(claims.exp! - claims.iat!).toBeLessThanOrEqual(10 * 60);
-    expect(expiresAt.getTime()).toBe(claims.exp! * 1000);
+    const exp = present(claims.exp, 'exp');
+    expect(exp - present(claims.iat, 'iat')).toBeLessThanOrEqual(10 * 60);
+    expect(expiresAt.getTime()).toBe(exp * 1000);
     expect(await verifyAtJwks(token)).toMatchObject({ userId: 'ada', isAdmin: true });
     expect(await h.ctx.tokens.verifier.verify(token)).toMatchObject({ userId: 'ada', isAdmin: true });
   });
@@ -112,28 +117,30 @@ describe('auth signing keys', () => {
   });
 
   it('rotates on schedule: the next key signs from signs_from, old tokens stay valid until they expire', async () => {
-    const [first, second] = await storedKeys();
-    clock.set(new Date(second!.signs_from.getTime() - MINUTE));
+    const rows = await storedKeys();
+    const [first, second] = [present(rows[0], 'the signing key'), present(rows[1], 'the next key')];
+    clock.set(new Date(second.signs_from.getTime() - MINUTE));
     await h.ctx.keys.check();
     const before = await mint();
-    expect(decodeProtectedHeader(before.token).kid).toBe(first!.kid);
+    expect(decodeProtectedHeader(before.token).kid).toBe(first.kid);
 
-    clock.set(new Date(second!.signs_from.getTime() + MINUTE));
+    clock.set(new Date(second.signs_from.getTime() + MINUTE));
     await h.ctx.keys.check();
     const after = await mint();
-    expect(decodeProtectedHeader(after.token).kid).toBe(second!.kid);
+    expect(decodeProtectedHeader(after.token).kid).toBe(second.kid);
     const { keys } = await jwks();
-    expect(keys.map((k) => k.kid)).toEqual(expect.arrayContaining([first!.kid, second!.kid]));
+    expect(keys.map((k) => k.kid)).toEqual(expect.arrayContaining([first.kid, second.kid]));
     expect(keys).toHaveLength(3);
     expect(await verifyAtJwks(before.token)).toMatchObject({ userId: 'ada' });
     expect(await verifyAtJwks(after.token)).toMatchObject({ userId: 'ada' });
 
-    const retired = (await storedKeys()).find((r) => r.kid === first!.kid);
-    expect(retired?.retired_at?.getTime()).toBe(second!.signs_from.getTime());
-    expect(retired!.expires_at!.getTime()).toBeGreaterThanOrEqual(before.expiresAt.getTime());
-    clock.set(new Date(retired!.expires_at!.getTime() + MINUTE));
+    const retired = present((await storedKeys()).find((r) => r.kid === first.kid), 'the retired key');
+    expect(retired.retired_at?.getTime()).toBe(second.signs_from.getTime());
+    const leavesJwksAt = present(retired.expires_at, 'expires_at');
+    expect(leavesJwksAt.getTime()).toBeGreaterThanOrEqual(before.expiresAt.getTime());
+    clock.set(new Date(leavesJwksAt.getTime() + MINUTE));
     await h.ctx.keys.check();
-    expect((await jwks()).keys.map((k) => k.kid)).not.toContain(first!.kid);
+    expect((await jwks()).keys.map((k) => k.kid)).not.toContain(first.kid);
     await expect(verifyAtJwks(before.token)).rejects.toMatchObject({ code: 'AUTH_INVALID_TOKEN' });
   });
 
@@ -159,9 +166,10 @@ describe('auth signing keys', () => {
     await Promise.all([h.ctx.keys.check(), other.ctx.keys.check(), h.ctx.keys.check(), other.ctx.keys.check()]);
     const rows = await storedKeys();
     expect(rows).toHaveLength(2);
+    const signing = present(rows[0], 'the signing key').kid;
     const [a, b] = [await h.ctx.tokens.mintServiceToken('gateway'), await other.ctx.tokens.mintServiceToken('gateway')];
-    expect(decodeProtectedHeader(a.token).kid).toBe(rows[0]!.kid);
-    expect(decodeProtectedHeader(b.token).kid).toBe(rows[0]!.kid);
+    expect(decodeProtectedHeader(a.token).kid).toBe(signing);
+    expect(decodeProtectedHeader(b.token).kid).toBe(signing);
     expect(await verifyAtJwks(b.token)).toMatchObject({ service: 'gateway' });
   });
 });
