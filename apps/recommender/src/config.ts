@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { baseServiceSchema, DEFAULT_PORTS, durationMs, httpUrl, int, loadConfig, type Env } from '@oo/config';
 import { SCORE_LIMITS } from '@oo/decision-features';
-import { inspectServiceToken } from './features/upstream/service-token';
 
 const policyName = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a policy name such as linucb');
 
@@ -19,36 +18,13 @@ const probability = (fallback: number) =>
     .transform(Number)
     .pipe(z.number().min(0, 'must be a number from 0 to 1').max(1, 'must be a number from 0 to 1'));
 
-// Shape only, at load time: the token source checks the signature and the expiry as the service starts.
-const serviceToken = z.string().superRefine((token, ctx) => {
-  const inspected = inspectServiceToken(token, 'recommender');
-  if (!inspected.ok) ctx.addIssue({ code: 'custom', message: inspected.reason });
-});
-
-const exactlyOneServiceTokenSource = z.superRefine<{ SERVICE_TOKEN?: string | undefined; SERVICE_TOKEN_FILE?: string | undefined }>(
-  (value, ctx) => {
-    const inline = value.SERVICE_TOKEN !== undefined;
-    if (inline === (value.SERVICE_TOKEN_FILE !== undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SERVICE_TOKEN'],
-        message: inline
-          ? 'set only one of SERVICE_TOKEN and SERVICE_TOKEN_FILE, not both'
-          : 'set SERVICE_TOKEN (the token) or SERVICE_TOKEN_FILE (a file holding it, re-read before it expires)',
-      });
-    }
-  },
-  // Runs even when other keys failed, so every problem is listed at once.
-  { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
-);
-
-/** The recommender's configuration: the base keys plus its upstreams, policies and limits. */
+/**
+ * The recommender's configuration: the base keys plus its upstreams, policies and limits. Its
+ * token for profile and ml-serving comes from the kit (`ctx.serviceToken()`: AUTH_TOKEN_URL,
+ * SERVICE_CLIENT_SECRET_FILE or SERVICE_CLIENT_SECRET).
+ */
 export const recommenderConfigSchema = baseServiceSchema('recommender')
   .extend({
-    /** Bearer token the recommender presents to profile and ml-serving (or give SERVICE_TOKEN_FILE). */
-    SERVICE_TOKEN: serviceToken.optional(),
-    /** A file holding that token, rotated by the platform (e.g. a projected service-account token); re-read before it expires. */
-    SERVICE_TOKEN_FILE: z.string().min(1).optional(),
     PROFILE_URL: httpUrl().default(`http://127.0.0.1:${DEFAULT_PORTS.profile}`),
     ML_SERVING_URL: httpUrl().default(`http://127.0.0.1:${DEFAULT_PORTS['ml-serving']}`),
     /** Budget for reading the user's features; after it the registry's fallbacks are used. */
@@ -71,7 +47,6 @@ export const recommenderConfigSchema = baseServiceSchema('recommender')
      */
     DECISION_RETENTION_DAYS: int({ min: 31, max: 3650, default: 180 }),
   })
-  .check(exactlyOneServiceTokenSource)
   .superRefine((config, ctx) => {
     if (config.SHADOW_POLICIES.includes(config.LIVE_POLICY)) {
       ctx.addIssue({ code: 'custom', path: ['SHADOW_POLICIES'], message: 'must not repeat LIVE_POLICY' });

@@ -14,15 +14,11 @@ import { createProfileClient } from './features/context/profile-client';
 import type { RecommendDeps } from './features/decisions/recommend.service';
 import { startRetentionPruning } from './features/retention/retention-pruning';
 import { createMlClient } from './features/scoring/ml-client';
-import { createServiceTokenSource } from './features/upstream/service-token-source';
 import { createUpstreamUnauthorized } from './features/upstream/upstream-unauthorized';
 
 /** The recommender's own parts, built from the kit at start-up. */
 async function setupRecommender(kit: Kit<RecommenderConfig, RecommenderDatabase, typeof subjects>) {
   const { config, log } = kit;
-  // Checked before anything calls upstream: a wrong or expired token stops the start here.
-  const tokens = createServiceTokenSource(config, log, { verifier: kit.verifier });
-  await tokens.start();
   const unauthorized = createUpstreamUnauthorized(log, kit.registry);
   const advice = defaultAdviceLibrary();
   const decisions = new Counter({
@@ -33,7 +29,7 @@ async function setupRecommender(kit: Kit<RecommenderConfig, RecommenderDatabase,
   });
   const profile = createProfileClient({
     baseUrl: config.PROFILE_URL,
-    serviceToken: tokens,
+    serviceToken: kit.serviceToken,
     unauthorized,
     timeoutMs: config.PROFILE_TIMEOUT_MS,
     registryRefreshMs: config.REGISTRY_REFRESH_MS,
@@ -41,7 +37,7 @@ async function setupRecommender(kit: Kit<RecommenderConfig, RecommenderDatabase,
   });
   // Not awaited: profile may come up after us, and neutral fallbacks serve until it does.
   void profile.refreshRegistry();
-  const scorer = createMlClient({ baseUrl: config.ML_SERVING_URL, serviceToken: tokens, unauthorized, timeoutMs: config.ML_TIMEOUT_MS, log });
+  const scorer = createMlClient({ baseUrl: config.ML_SERVING_URL, serviceToken: kit.serviceToken, unauthorized, timeoutMs: config.ML_TIMEOUT_MS, log });
   const recommend: RecommendDeps = {
     db: kit.db,
     clock: kit.clock,
@@ -55,7 +51,7 @@ async function setupRecommender(kit: Kit<RecommenderConfig, RecommenderDatabase,
     onDecision: (choice) => decisions.inc({ policy: choice.policy, fallback_reason: choice.fallbackReason ?? 'none' }),
   };
   const retention = startRetentionPruning({ db: kit.db, log, clock: kit.clock, retentionDays: config.DECISION_RETENTION_DAYS });
-  return { advice, profile, scorer, recommend, tokens, retention };
+  return { advice, profile, scorer, recommend, retention };
 }
 
 /** What the recommender's routes and handlers receive. */
@@ -87,7 +83,6 @@ export const recommender = defineService<RecommenderDatabase>()({
     },
   ],
   stop: [
-    { name: 'stop service token renewal', run: (ctx) => ctx.tokens.stop() },
     { name: 'stop retention pruning', run: (ctx) => ctx.retention.stop() },
     {
       name: 'close upstream connections',

@@ -101,7 +101,7 @@ describe('recommend when upstreams fail', () => {
   it('uses neutral fallbacks when the registry was never reachable', async () => {
     const client = createProfileClient({
       baseUrl: 'http://127.0.0.1:9', // discard port: nothing listens
-      serviceToken: h.serviceToken,
+      serviceToken: async () => h.serviceToken,
       timeoutMs: 500,
       registryRefreshMs: 60_000,
       log: createLogger({ service: 'recommender', level: 'silent' }),

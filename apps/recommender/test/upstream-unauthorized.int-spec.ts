@@ -1,12 +1,10 @@
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { adviceFeatures, type ScoreRequest } from '@oo/decision-features';
-import { createJwtVerifier } from '@oo/http';
 import { createLogger } from '@oo/logger';
 import { createTestAuth } from '@oo/testing';
 import { createProfileClient, NEUTRAL_FALLBACKS, type ProfileClient } from '../src/features/context/profile-client';
 import { createMlClient, type Scorer } from '../src/features/scoring/ml-client';
-import { createServiceTokenSource, type ServiceTokenSource } from '../src/features/upstream/service-token-source';
 import { createUpstreamUnauthorized, UPSTREAM_UNAUTHORIZED_METRIC } from '../src/features/upstream/upstream-unauthorized';
 import { startFakeMlServing, startFakeProfile, type FakeMlServing, type FakeProfile } from './support/fake-upstreams';
 
@@ -32,7 +30,8 @@ describe('profile and ml-serving refusing the service token', () => {
     }),
   });
   let registry: Registry;
-  let tokens: ServiceTokenSource;
+  let held: string;
+  const tokens = async () => held;
   let accepted: string;
   let profile: FakeProfile;
   let ml: FakeMlServing;
@@ -45,10 +44,7 @@ describe('profile and ml-serving refusing the service token', () => {
 
   beforeAll(async () => {
     const auth = await createTestAuth();
-    tokens = createServiceTokenSource({ SERVICE_TOKEN: await auth.sign('recommender', { token_use: 'service' }) }, log, {
-      verifier: createJwtVerifier({ issuer: auth.issuer, jwks: JSON.parse(auth.jwks) }),
-    });
-    await tokens.start();
+    held = await auth.sign('recommender', { token_use: 'service' });
     // The fakes answer 401 to any token but this one; it starts as a token we do not hold.
     accepted = 'a token the upstreams would accept';
     profile = await startFakeProfile(() => accepted);
@@ -59,7 +55,6 @@ describe('profile and ml-serving refusing the service token', () => {
     scorer = createMlClient({ baseUrl: ml.url, serviceToken: tokens, timeoutMs: 1_000, log, unauthorized });
   });
   afterAll(async () => {
-    tokens.stop();
     profileClient.stop();
     scorer.close();
     await Promise.all([profile.stop(), ml.stop()]);
@@ -67,7 +62,7 @@ describe('profile and ml-serving refusing the service token', () => {
 
   it('counts a 401 from profile and logs it as an error, while the features fall back', async () => {
     expect(await profileClient.features('fay')).toEqual({ features: NEUTRAL_FALLBACKS, failure: 'error' });
-    expect(profile.authorizations.at(-1)).toBe(`Bearer ${tokens.current()}`);
+    expect(profile.authorizations.at(-1)).toBe(`Bearer ${held}`);
     expect(await refusals('profile')).toBe(1);
     expect(errorsAbout('profile')).toMatchObject([{ status: 401, msg: expect.stringMatching(/profile refused the recommender's service token/) }]);
 
@@ -84,16 +79,28 @@ describe('profile and ml-serving refusing the service token', () => {
   });
 
   it('counts nothing once the upstreams accept the token', async () => {
-    accepted = tokens.current();
+    accepted = held;
     const before = [await refusals('profile'), await refusals('ml-serving')];
     expect((await profileClient.features('fay')).failure).toBeUndefined();
     expect((await scorer.score(request)).ok).toBe(true);
     expect([await refusals('profile'), await refusals('ml-serving')]).toEqual(before);
   });
 
+  it('falls back without calling when no service token can be had', async () => {
+    const calls = ml.authorizations.length;
+    const unavailable = Object.assign(new Error('auth unreachable'), { code: 'SERVICE_TOKEN_UNAVAILABLE' });
+    const client = createMlClient({ baseUrl: ml.url, serviceToken: () => Promise.reject(unavailable), timeoutMs: 1_000, log });
+    try {
+      expect(await client.score(request)).toEqual({ ok: false, failure: 'unavailable', error: unavailable });
+      expect(ml.authorizations).toHaveLength(calls);
+    } finally {
+      client.close();
+    }
+  });
+
   it('sends the token the source holds now on every call', async () => {
     let current = 'first';
-    const client = createMlClient({ baseUrl: ml.url, serviceToken: { current: () => current }, timeoutMs: 1_000, log });
+    const client = createMlClient({ baseUrl: ml.url, serviceToken: async () => current, timeoutMs: 1_000, log });
     try {
       await client.score(request);
       current = 'second';

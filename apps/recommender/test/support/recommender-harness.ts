@@ -50,8 +50,9 @@ export async function startRecommenderHarness(options: HarnessOptions): Promise<
     label: options.label,
     clock: options.clock,
     auth,
+    // ctx.serviceToken() hands out the one token the fakes accept.
+    serviceToken: async () => serviceToken,
     env: {
-      SERVICE_TOKEN: serviceToken,
       PROFILE_URL: profile.url,
       ML_SERVING_URL: ml.url,
       // Generous budgets keep a loaded test machine from turning normal calls into fallbacks; the

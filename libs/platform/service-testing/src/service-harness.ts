@@ -34,6 +34,8 @@ export interface ServiceHarnessOptions<DB> {
   clock?: () => Date;
   /** The signing key of the test's tokens, when the caller needs one before the start (e.g. for SERVICE_TOKEN). */
   auth?: TestAuth;
+  /** What `ctx.serviceToken()` returns (default: a `token_use: service` token for the service, signed with the test keys). */
+  serviceToken?: () => Promise<string>;
   /** Runs after migrations, before the first instance starts (e.g. to seed state). */
   beforeStart?: (db: Kysely<DB>) => Promise<void>;
 }
@@ -81,6 +83,15 @@ async function testDefinitions(service: string): Promise<NatsDefinitions> {
   return {
     streams: all.streams.map((s) => ({ ...s, maxBytes: Math.min(s.maxBytes, 16 * 1024 * 1024) })),
     consumers: all.consumers.filter((c) => c.durable.startsWith(`${service}__`)),
+  };
+}
+
+// The test keys' tokens live 10 minutes: sign one, and a new one after five.
+function testServiceToken(auth: TestAuth, service: string): () => Promise<string> {
+  let held: { token: Promise<string>; atMs: number } | undefined;
+  return () => {
+    if (!held || Date.now() - held.atMs > 300_000) held = { token: auth.sign(service, { token_use: 'service' }), atMs: Date.now() };
+    return held.token;
   };
 }
 
@@ -142,8 +153,13 @@ export async function startServiceHarness(
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
     ...options.env,
   };
+  const serviceToken = options.serviceToken ?? testServiceToken(auth, descriptor.name);
   const startInstance = async (instance: InstanceOptions = {}): Promise<RunningService<Ctx>> => {
-    const running = await startService(descriptor as ServiceDescriptor<KitConfig, unknown, M, object>, { env: { ...baseEnv, ...instance.env }, clock: instance.clock ?? options.clock });
+    const running = await startService(descriptor as ServiceDescriptor<KitConfig, unknown, M, object>, {
+      env: { ...baseEnv, ...instance.env },
+      clock: instance.clock ?? options.clock,
+      serviceToken,
+    });
     started.push(running);
     return running;
   };

@@ -22,3 +22,11 @@ export { runService } from './run-service';
 export { checkSubscriptions, findNatsDefinitions } from './subscription-table';
 export { defineServiceErrors, ServiceError, ServiceKitError, type ServiceErrorClass } from './service-error';
 export { startErasedUserPruning, type ErasedUserPruning } from './erased-user-pruning';
+export {
+  createClientCredentialsSource,
+  serviceTokenSourceFromConfig,
+  ServiceTokenError,
+  type ClientCredentialsOptions,
+  type ServiceTokenConfig,
+  type ServiceTokenSource,
+} from './service-token';

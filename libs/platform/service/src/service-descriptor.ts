@@ -56,6 +56,11 @@ export interface StatelessKit<Config extends StatelessKitConfig, M extends Subje
   readonly registry: Registry;
   readonly verifier: JwtVerifier;
   readonly clock: () => Date;
+  /**
+   * This service's bearer token for calls to other services (OAuth client credentials at
+   * AUTH_TOKEN_URL; cached and renewed). Rejects with `ServiceTokenError`; fetched on first use.
+   */
+  readonly serviceToken: () => Promise<string>;
 }
 
 /** What the kit hands a service with a database: the stateless kit plus its pool and outbox. */

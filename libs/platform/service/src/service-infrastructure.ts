@@ -8,6 +8,7 @@ import type { Enqueue, Kit, KitConfig, StatelessKit, StatelessKitConfig } from '
 import type { StartServiceOptions } from './start-service';
 import { startErasedUserPruning } from './erased-user-pruning';
 import { registerPoolMetrics } from './pool-metrics';
+import { serviceTokenSourceFromConfig } from './service-token';
 
 /** What the kit opens before the service's own setup runs, and the steps that close it again. */
 export interface Infrastructure {
@@ -88,7 +89,8 @@ export async function openInfrastructure(
   const events = createEventCodec(descriptor.subjects, { source: name });
   const verifier = createJwtVerifier({ issuer: config.AUTH_ISSUER, jwksUrl: config.AUTH_JWKS_URL, jwks: config.AUTH_JWKS as JSONWebKeySet | undefined });
   const clock = options.clock ?? (() => new Date());
-  const base: StatelessKit<StatelessKitConfig, SubjectMap> = { name, config, log, bus, events, registry: httpMetrics.registry, verifier, clock };
+  const serviceToken = options.serviceToken ?? serviceTokenSourceFromConfig(config, name, log);
+  const base: StatelessKit<StatelessKitConfig, SubjectMap> = { name, config, log, bus, events, registry: httpMetrics.registry, verifier, clock, serviceToken };
   const drain: ShutdownStep[] = options.bus ? [] : [{ name: 'drain bus', run: () => bus.drain() }];
   if (!dbs) return { kit: base, httpMetrics, eventsMetrics, closeSteps: drain };
 

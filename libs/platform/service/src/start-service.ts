@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '@oo/logger';
 import { buildServiceApp } from './service-app';
 import { isStatelessService, type AnyServiceDescriptor, type ContextOf, type KitConfig, type ServiceDescriptor, type StatelessKitConfig, type StatelessServiceDescriptor } from './service-descriptor';
 import { openInfrastructure } from './service-infrastructure';
+import type { ServiceTokenSource } from './service-token';
 import { checkSubscriptions, findNatsDefinitions, startSubscriptions } from './subscription-table';
 import type { EventBus, RunningConsumer } from '@oo/events';
 
@@ -20,6 +21,8 @@ export interface StartServiceOptions {
   natsDefinitionsDir?: string;
   /** The interface to listen on (default: all). */
   host?: string;
+  /** Where `ctx.serviceToken()` gets its token (default: client credentials from the config); the harness signs with its test keys. */
+  serviceToken?: ServiceTokenSource;
 }
 
 /** A started service: its context (for tests), where it listens, and how to stop it in order. */

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { contextFeatureSchema, SCORE_LIMITS, type ContextFeatureInput } from '@oo/decision-features';
 import type { Logger } from '@oo/logger';
-import { bearerFor, type ServiceTokenReader } from '../upstream/service-token';
+import { bearerFrom } from '../upstream/service-token-header';
 import { jsonCaller, upstreamHealth, type UpstreamFailure, type UpstreamResult } from '../upstream/upstream-call';
 import { createUpstreamUnauthorized, type UpstreamUnauthorized } from '../upstream/upstream-unauthorized';
 
 export interface ProfileClientOptions {
   baseUrl: string;
-  /** A fixed token, or a source read on every call (`createServiceTokenSource`), so renewals take effect. */
-  serviceToken: string | ServiceTokenReader | undefined;
+  /** The token to present, asked for on every call (the kit's `ctx.serviceToken`), so renewals take effect. */
+  serviceToken: () => Promise<string>;
   timeoutMs: number;
   registryRefreshMs: number;
   log: Logger;
@@ -62,7 +62,7 @@ export function createProfileClient(options: ProfileClientOptions): ProfileClien
   const { timeoutMs, log } = options;
   const profile = jsonCaller(options.baseUrl);
   const health = upstreamHealth(log, 'profile');
-  const authorization = bearerFor(options.serviceToken, 'profile client');
+  const authorization = bearerFrom(options.serviceToken);
   const unauthorized = options.unauthorized ?? createUpstreamUnauthorized(log);
   const noteRefusal = (result: UpstreamResult, call: string): void => {
     if (!result.ok && (result.status === 401 || result.status === 403)) unauthorized.refused('profile', result.status, call);
@@ -70,7 +70,8 @@ export function createProfileClient(options: ProfileClientOptions): ProfileClien
   let fallbacks: readonly ContextFeatureInput[] = NEUTRAL_FALLBACKS;
 
   const refreshRegistry = async (): Promise<boolean> => {
-    const result = await profile.call('/v1/registry', { headers: { accept: 'application/json', authorization: authorization() }, timeoutMs: REGISTRY_TIMEOUT_MS });
+    const bearer = await authorization();
+    const result = typeof bearer === 'string' ? await profile.call('/v1/registry', { headers: { accept: 'application/json', authorization: bearer }, timeoutMs: REGISTRY_TIMEOUT_MS }) : bearer;
     noteRefusal(result, 'GET /v1/registry');
     const registry = result.ok ? registryResponse.safeParse(result.body) : undefined;
     if (!registry?.success) {
@@ -87,8 +88,9 @@ export function createProfileClient(options: ProfileClientOptions): ProfileClien
 
   return {
     async features(userId, traceparent) {
-      const headers: Record<string, string> = { accept: 'application/json', authorization: authorization(), ...(traceparent ? { traceparent } : {}) };
-      const result = await profile.call(`/v1/profiles/${encodeURIComponent(userId)}/features`, { headers, timeoutMs });
+      const bearer = await authorization();
+      const headers = (authorization: string): Record<string, string> => ({ accept: 'application/json', authorization, ...(traceparent ? { traceparent } : {}) });
+      const result = typeof bearer === 'string' ? await profile.call(`/v1/profiles/${encodeURIComponent(userId)}/features`, { headers: headers(bearer), timeoutMs }) : bearer;
       noteRefusal(result, 'GET /v1/profiles/:userId/features');
       const body = result.ok ? featuresResponse.safeParse(result.body) : undefined;
       if (body?.success) {

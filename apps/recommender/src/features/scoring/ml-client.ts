@@ -1,6 +1,6 @@
 import { scoreResponseSchema, type ScoreRequest, type ScoreResponse } from '@oo/decision-features';
 import type { Logger } from '@oo/logger';
-import { bearerFor, type ServiceTokenReader } from '../upstream/service-token';
+import { bearerFrom } from '../upstream/service-token-header';
 import { jsonCaller, upstreamHealth, type UpstreamFailure } from '../upstream/upstream-call';
 import { createUpstreamUnauthorized, type UpstreamUnauthorized } from '../upstream/upstream-unauthorized';
 
@@ -15,8 +15,8 @@ export interface Scorer {
 
 export interface MlClientOptions {
   baseUrl: string;
-  /** A fixed token, or a source read on every call (`createServiceTokenSource`), so renewals take effect. */
-  serviceToken: string | ServiceTokenReader | undefined;
+  /** The token to present, asked for on every call (the kit's `ctx.serviceToken`), so renewals take effect. */
+  serviceToken: () => Promise<string>;
   timeoutMs: number;
   log: Logger;
   /** Counts 401/403 answers (`oo_upstream_unauthorized_total`); without it they are still logged as errors. */
@@ -31,15 +31,20 @@ export interface MlClientOptions {
  */
 export function createMlClient(options: MlClientOptions): Scorer {
   const ml = jsonCaller(options.baseUrl);
-  const authorization = bearerFor(options.serviceToken, 'ml-serving client');
+  const authorization = bearerFrom(options.serviceToken);
   const health = upstreamHealth(options.log, 'ml-serving');
   const unauthorized = options.unauthorized ?? createUpstreamUnauthorized(options.log);
   return {
     async score(request, traceparent) {
+      const bearer = await authorization();
+      if (typeof bearer !== 'string') {
+        health.failed(bearer.failure, bearer.error);
+        return bearer;
+      }
       const headers: Record<string, string> = {
         accept: 'application/json',
         'content-type': 'application/json',
-        authorization: authorization(),
+        authorization: bearer,
         ...(traceparent ? { traceparent } : {}),
       };
       const result = await ml.call('/v1/score', { method: 'POST', headers, body: JSON.stringify(request), timeoutMs: options.timeoutMs });
