@@ -47,6 +47,13 @@ export const authConfigSchema = baseServiceSchema('auth')
     REFRESH_FAMILY_MAX_AGE_MS: durationMs(90 * DAY),
     /** Public clients (native apps) allowed to sign in with a loopback redirect (RFC 8252). */
     NATIVE_CLIENT_IDS: commaList.default('oo-native'),
+    /**
+     * The services that may get tokens by client credentials: a JSON file
+     * `{ "clients": [{ "clientId": "gateway", "secretSha256": "<hex>" }] }` (a Kubernetes Secret in
+     * production, written by the launcher in development), synced into `service_clients` at start.
+     * Unset: the table is left as it is.
+     */
+    SERVICE_CLIENTS_FILE: z.string().min(1).optional(),
     /** Identity-provider subjects (`sub`) who are admins, comma-separated. */
     ADMIN_SUBJECTS: commaList,
   })

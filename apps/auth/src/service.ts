@@ -5,7 +5,10 @@ import { authConfigSchema, type AuthConfig } from './config';
 import type { AuthDatabase } from './db/database';
 import { authMigrations } from './db/migrations';
 import { recordDeletionReceipt } from './events/consumers/deletion-receipt.consumer';
+import { startSigningKeys } from './features/keys/signing-keys.setup';
+import { syncServiceClients } from './features/service-clients/service-clients.service';
 import { createRelyingParty } from './features/sign-in/oidc-relying-party';
+import { createTokenIssuer } from './features/tokens/token-issuer';
 
 type AuthKit = Kit<AuthConfig, AuthDatabase, typeof subjects>;
 
@@ -21,7 +24,17 @@ async function setupAuth(kit: AuthKit) {
     allowHttp: config.OIDC_ALLOW_HTTP,
     log: kit.log,
   });
-  return { relyingParty };
+  await syncServiceClients(kit, config.SERVICE_CLIENTS_FILE);
+  // Keep this the last step that can fail: it starts the rotation timer, which only the stop step ends.
+  const keys = await startSigningKeys(kit);
+  const tokens = createTokenIssuer({
+    keys,
+    clock: kit.clock,
+    issuer: config.AUTH_ISSUER,
+    accessTokenTtlMs: config.ACCESS_TOKEN_TTL_MS,
+    serviceTokenTtlMs: config.SERVICE_TOKEN_TTL_MS,
+  });
+  return { relyingParty, keys, tokens };
 }
 
 /** What auth's routes and handlers receive: the kit and its own parts. */
@@ -39,6 +52,7 @@ export const authService = defineService<AuthDatabase>()({
   subjects,
   setup: setupAuth,
   routes: (ctx) => createRoutes(ctx),
+  stop: [{ name: 'stop signing-key rotation', run: (ctx) => ctx.keys.stop() }],
   subscriptions: [
     {
       durable: 'auth__deletion_receipt',
