@@ -1,7 +1,6 @@
 import { StringValueSchema } from '@bufbuild/protobuf/wkt';
 import { statelessServiceSchema } from '@oo/config';
 import { createInProcessBus } from '@oo/events';
-import { startServiceHarness } from '@oo/service-testing';
 import { createTestAuth, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
 import { Router } from 'express';
 import { defineStatelessService, startService, type ContextOf } from '../src';
@@ -9,7 +8,7 @@ import { defineStatelessService, startService, type ContextOf } from '../src';
 const subjects = { 'signals.test.pinged': StringValueSchema } as const;
 
 // A service that owns nothing, like the gateway: one route, one check of its own.
-const edge = defineStatelessService({
+export const edge = defineStatelessService({
   name: 'gateway',
   config: statelessServiceSchema('gateway'),
   subjects,
@@ -61,17 +60,6 @@ describe('a stateless service', () => {
     } finally {
       await running.stop();
       await bus.drain();
-    }
-  });
-
-  it('runs under the harness, which creates no schema for it', async () => {
-    const h = await startServiceHarness(edge, { label: 'stateless-harness' });
-    try {
-      expect('db' in h).toBe(false);
-      expect((await h.call('GET', '/echo/there', null)).body).toEqual({ word: 'there', hasDb: false, hasEnqueue: false });
-      expect(h.ctx.hits).toEqual(['there']);
-    } finally {
-      await h.stop();
     }
   });
 
