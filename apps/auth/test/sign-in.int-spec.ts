@@ -1,4 +1,3 @@
-import { signInAtDevIdp } from '../../../tools/dev-idp/dev-idp-browser';
 import { startSignInHarness, type SignInHarness } from './support/sign-in-harness';
 
 // A web sign-in through the real local identity provider, as the gateway drives it, and every
@@ -85,12 +84,12 @@ describe('auth sign-in', () => {
 
     it('without an attempt id (no login cookie)', async () => {
       const { authorizationUrl } = await startAttempt();
-      await expectFailed({ callbackUrl: await signInAtDevIdp(authorizationUrl, 'Cleo') });
+      await expectFailed({ callbackUrl: await t.atProvider(authorizationUrl, 'Cleo') });
     });
 
     it('with an unknown attempt id', async () => {
       const { authorizationUrl } = await startAttempt();
-      await expectFailed({ attemptId: 'A'.repeat(43), callbackUrl: await signInAtDevIdp(authorizationUrl, 'Cleo') });
+      await expectFailed({ attemptId: 'A'.repeat(43), callbackUrl: await t.atProvider(authorizationUrl, 'Cleo') });
     });
 
     it('when the callback is replayed', async () => {
@@ -101,7 +100,7 @@ describe('auth sign-in', () => {
 
     it('when the attempt expired', async () => {
       const { attemptId, authorizationUrl } = await startAttempt();
-      const callbackUrl = await signInAtDevIdp(authorizationUrl, 'Emil');
+      const callbackUrl = await t.atProvider(authorizationUrl, 'Emil');
       t.clock.advance(10 * 60_000 + 1000);
       await expectFailed({ attemptId, callbackUrl });
     });
@@ -109,7 +108,7 @@ describe('auth sign-in', () => {
     it('when the callback belongs to another attempt (state mismatch)', async () => {
       const mine = await startAttempt();
       const theirs = await startAttempt();
-      const theirCallback = await signInAtDevIdp(theirs.authorizationUrl, 'Mallory');
+      const theirCallback = await t.atProvider(theirs.authorizationUrl, 'Mallory');
       await expectFailed({ attemptId: mine.attemptId, callbackUrl: theirCallback });
     });
 
@@ -121,7 +120,7 @@ describe('auth sign-in', () => {
 
     it('when the code was tampered with', async () => {
       const { attemptId, authorizationUrl } = await startAttempt();
-      const callback = new URL(await signInAtDevIdp(authorizationUrl, 'Finn'));
+      const callback = new URL(await t.atProvider(authorizationUrl, 'Finn'));
       callback.searchParams.set('code', 'forged-code');
       await expectFailed({ attemptId, callbackUrl: callback.toString() });
     });
@@ -130,6 +129,28 @@ describe('auth sign-in', () => {
       const { attemptId } = await startAttempt();
       await expectFailed({ attemptId, callbackUrl: 'not a url' });
     });
+  });
+
+  it('answers 503 AUTH_PROVIDER_UNAVAILABLE when the provider fails the code exchange, and makes no session', async () => {
+    let failing = false;
+    t.idp.provider.use(async (koa, next) => {
+      if (failing && koa.path === '/token') {
+        koa.status = 500;
+        koa.body = { error: 'server_error' };
+        return;
+      }
+      await next();
+    });
+    const started = await t.gateway('POST', '/internal/v1/sign-in', { client: 'web' });
+    const callbackUrl = await t.atProvider(started.body['authorizationUrl'] as string, 'Gus');
+    const before = (await sessionRows()).length;
+    failing = true;
+    const res = await t.gateway('POST', '/internal/v1/sign-in/callback', { attemptId: started.body['attemptId'], callbackUrl });
+    failing = false;
+    expect(res.status).toBe(503);
+    expect(res.type).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'AUTH_PROVIDER_UNAVAILABLE' });
+    expect(await sessionRows()).toHaveLength(before);
   });
 
   it('refuses a returnTo that leaves the site, naming the field', async () => {
