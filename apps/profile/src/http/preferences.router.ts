@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireSelfOrAdmin, validate } from '@oo/http';
+import { HttpProblem, requireSelfOrAdmin, validate } from '@oo/http';
 import type { Kysely } from '@oo/db';
 import type { ProfileDatabase } from '../db/database';
-import { CADENCES, CHANNELS, getPreferences, updatePreferences, type PreferencesDeps } from '../features/preferences/preferences.service';
+import { CADENCES, CHANNELS, getPreferences, patchPreferences, updatePreferences, type PreferencesDeps } from '../features/preferences/preferences.service';
 import { userIdParams } from './user-param';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time HH:MM');
@@ -29,9 +29,21 @@ const preferencesBody = z.strictObject({
   tipCadence: z.enum(CADENCES),
 });
 
+const MERGE_PATCH = 'application/merge-patch+json';
+
+// A merge patch names only what changes; the merged document must still pass `preferencesBody`.
+// `null` removes a member (RFC 7396), which only the nullable ones survive.
+const preferencesPatch = z.strictObject({
+  timezone: z.unknown().optional(),
+  locale: z.unknown().optional(),
+  quietHours: z.union([z.null(), z.record(z.string(), z.unknown())]).optional(),
+  channels: z.unknown().optional(),
+  tipCadence: z.unknown().optional(),
+});
+
 /**
- * GET and PUT a user's timezone, locale, quiet hours, channels and tip cadence. The user's own
- * (or an admin's): the recommender learns timezones from `profile.preferences.updated`, so no
+ * GET, PUT and PATCH (an RFC 7396 merge patch, `application/merge-patch+json`) a user's timezone,
+ * locale, quiet hours, channels and tip cadence. The user's own (or an admin's): the recommender learns timezones from `profile.preferences.updated`, so no
  * service token may read them here.
  */
 export function preferencesRouter(db: Kysely<ProfileDatabase>, deps: PreferencesDeps): Router {
@@ -44,6 +56,12 @@ export function preferencesRouter(db: Kysely<ProfileDatabase>, deps: Preferences
     const { userId } = validate(userIdParams, req.params, 'params');
     const body = validate(preferencesBody, req.body, 'body');
     res.json({ userId, ...(await updatePreferences(deps, userId, body)) });
+  });
+  router.patch('/v1/profiles/:userId/preferences', requireSelfOrAdmin('userId'), async (req, res) => {
+    const { userId } = validate(userIdParams, req.params, 'params');
+    if (!req.is(MERGE_PATCH)) throw new HttpProblem(415, { detail: `send the patch as ${MERGE_PATCH} (RFC 7396)` });
+    const patch = validate(preferencesPatch, req.body ?? {}, 'body');
+    res.json({ userId, ...(await patchPreferences(deps, userId, patch, (merged) => validate(preferencesBody, merged, 'body'))) });
   });
   return router;
 }

@@ -1,4 +1,4 @@
-import type { Executor } from '@oo/db';
+import { sql, type Executor } from '@oo/db';
 import type { ProfileDatabase } from '../../db/database';
 
 export interface StoredPreferences {
@@ -50,4 +50,9 @@ export async function savePreferences(db: Executor<ProfileDatabase>, userId: str
     .values({ user_id: userId, ...values })
     .onConflict((oc) => oc.column('user_id').doUpdateSet(values))
     .execute();
+}
+
+/** Serialises read-modify-write of one user's preferences (a merge patch) until the transaction ends; works before any row exists. */
+export async function lockUserPreferences(db: Executor<ProfileDatabase>, userId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`profile-preferences:${userId}`}, 0))`.execute(db);
 }

@@ -1,11 +1,12 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { PreferencesUpdatedSchema } from '@oo/contracts';
-import { inTransaction, type Kysely } from '@oo/db';
+import { inTransaction, type Executor, type Kysely, type Transaction } from '@oo/db';
 import type { ProfileDatabase } from '../../db/database';
 import type { EnqueueEvent } from '../../events/outbox';
 import type { Clock, ProfileFeaturesService } from '../profile-features/profile-features.service';
-import { findPreferences, savePreferences } from './preferences.repository';
+import { applyMergePatch } from './merge-patch';
+import { findPreferences, lockUserPreferences, savePreferences } from './preferences.repository';
 
 export const CHANNELS = ['in_app', 'push', 'email'] as const;
 export const CADENCES = ['off', 'low', 'normal', 'high'] as const;
@@ -37,7 +38,7 @@ export interface PreferencesDeps {
 }
 
 /** A user's preferences with their last update time (null when never saved). */
-export async function getPreferences(db: Kysely<ProfileDatabase>, userId: string): Promise<Preferences & { updatedAt: Date | null }> {
+export async function getPreferences(db: Executor<ProfileDatabase>, userId: string): Promise<Preferences & { updatedAt: Date | null }> {
   const stored = await findPreferences(db, userId);
   if (!stored || !stored.updatedAt) return { ...DEFAULT_PREFERENCES, timezone: stored?.timezone ?? 'UTC', locale: stored?.locale ?? null, updatedAt: null };
   return {
@@ -55,29 +56,52 @@ export async function getPreferences(db: Kysely<ProfileDatabase>, userId: string
  * on them (the timezone moves `preferred_hour`) and queues `profile.preferences.updated`.
  */
 export async function updatePreferences(deps: PreferencesDeps, userId: string, prefs: Preferences): Promise<Preferences & { updatedAt: Date }> {
-  const updatedAt = deps.clock();
-  await inTransaction(deps.db, async (trx) => {
-    await savePreferences(trx, userId, {
-      timezone: prefs.timezone,
-      locale: prefs.locale,
-      quietHoursStart: prefs.quietHours?.start ?? null,
-      quietHoursEnd: prefs.quietHours?.end ?? null,
-      channels: prefs.channels,
-      tipCadence: prefs.tipCadence,
-      updatedAt,
-    });
-    await deps.features.invalidate(trx, userId, SUBJECT);
-    const event = create(PreferencesUpdatedSchema, {
-      userId,
-      timezone: prefs.timezone,
-      locale: prefs.locale ?? '',
-      quietHoursStart: prefs.quietHours?.start ?? '',
-      quietHoursEnd: prefs.quietHours?.end ?? '',
-      channels: prefs.channels,
-      tipCadence: prefs.tipCadence,
-      updatedAt: timestampFromDate(updatedAt),
-    });
-    await deps.enqueue(trx, SUBJECT, event, { userId });
+  return inTransaction(deps.db, (trx) => writePreferences(trx, deps, userId, prefs));
+}
+
+/**
+ * Applies an RFC 7396 merge patch to the user's preferences (the defaults when never saved) in
+ * one transaction, under a per-user lock so two patches of different fields both land. `check`
+ * validates the merged document (and throws the 400); only then is it saved like a PUT.
+ *
+ * @example
+ * await patchPreferences(deps, 'ada', { timezone: 'Europe/Berlin' }, (doc) => validate(schema, doc, 'body'));
+ */
+export async function patchPreferences(
+  deps: PreferencesDeps,
+  userId: string,
+  patch: Record<string, unknown>,
+  check: (merged: unknown) => Preferences,
+): Promise<Preferences & { updatedAt: Date }> {
+  return inTransaction(deps.db, async (trx) => {
+    await lockUserPreferences(trx, userId);
+    const { updatedAt: _updatedAt, ...current } = await getPreferences(trx, userId);
+    return writePreferences(trx, deps, userId, check(applyMergePatch(current, patch)));
   });
+}
+
+async function writePreferences(trx: Transaction<ProfileDatabase>, deps: PreferencesDeps, userId: string, prefs: Preferences): Promise<Preferences & { updatedAt: Date }> {
+  const updatedAt = deps.clock();
+  await savePreferences(trx, userId, {
+    timezone: prefs.timezone,
+    locale: prefs.locale,
+    quietHoursStart: prefs.quietHours?.start ?? null,
+    quietHoursEnd: prefs.quietHours?.end ?? null,
+    channels: prefs.channels,
+    tipCadence: prefs.tipCadence,
+    updatedAt,
+  });
+  await deps.features.invalidate(trx, userId, SUBJECT);
+  const event = create(PreferencesUpdatedSchema, {
+    userId,
+    timezone: prefs.timezone,
+    locale: prefs.locale ?? '',
+    quietHoursStart: prefs.quietHours?.start ?? '',
+    quietHoursEnd: prefs.quietHours?.end ?? '',
+    channels: prefs.channels,
+    tipCadence: prefs.tipCadence,
+    updatedAt: timestampFromDate(updatedAt),
+  });
+  await deps.enqueue(trx, SUBJECT, event, { userId });
   return { ...prefs, updatedAt };
 }
