@@ -5,10 +5,11 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-const commaList = z
-  .string()
-  .default('')
-  .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean));
+const commaList = (defaultValue = '') =>
+  z
+    .string()
+    .default(defaultValue)
+    .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean));
 
 // 32 random bytes, base64url: the key that encrypts the signing keys' private parts at rest.
 const encryptionKey = z
@@ -46,7 +47,7 @@ export const authConfigSchema = baseServiceSchema('auth')
     /** … and its family (every rotation since sign-in) ends this long after sign-in. */
     REFRESH_FAMILY_MAX_AGE_MS: durationMs(90 * DAY),
     /** Public clients (native apps) allowed to sign in with a loopback redirect (RFC 8252). */
-    NATIVE_CLIENT_IDS: commaList.default('oo-native'),
+    NATIVE_CLIENT_IDS: commaList('oo-native'),
     /**
      * The services that may get tokens by client credentials: a JSON file
      * `{ "clients": [{ "clientId": "gateway", "secretSha256": "<hex>" }] }` (a Kubernetes Secret in
@@ -55,7 +56,7 @@ export const authConfigSchema = baseServiceSchema('auth')
      */
     SERVICE_CLIENTS_FILE: z.string().min(1).optional(),
     /** Identity-provider subjects (`sub`) who are admins, comma-separated. */
-    ADMIN_SUBJECTS: commaList,
+    ADMIN_SUBJECTS: commaList(),
   })
   .superRefine((value, ctx) => {
     if (value.OIDC_ALLOW_HTTP && value.NODE_ENV === 'production') {
