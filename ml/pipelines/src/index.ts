@@ -25,11 +25,11 @@ export {
   type OpeOptions,
   type OpeReport,
 } from './ope/run-ope';
-export { createTokenSigner, readDevAuthKey, DevAuthKeyError, type DevAuthKey } from './simulate/dev-auth-key';
 export { CATEGORIES, createHiddenWorld, DEFAULT_SHARES, type Category, type HiddenWorld, type WorldCandidate, type WorldMoment } from './simulate/hidden-world';
 export { learningCurve, summarize, type DecisionRecord, type WindowStats } from './simulate/learning-curve';
 export { runSimulation, type SimulationDeps, type SimulationOptions, type SimulationReport } from './simulate/run-simulation';
 export { createServiceClient, ServiceCallError, type Recommendation, type ServiceClient } from './simulate/service-client';
+export { createGatewayRefresh, type GatewayRefreshOptions } from './simulate/gateway-refresh';
 export {
   adviceApplies,
   adviceCandidate,
@@ -37,9 +37,20 @@ export {
   SIM_TIMEZONES,
   taskCandidate,
   type AdviceItem,
+  type SimPerson,
   type SimTask,
   type SimUser,
 } from './simulate/sim-population';
 export { parseSimulateArgs, type SimulateArgs } from './simulate/simulate-args';
 export { formatSimulationReport } from './simulate/simulation-report';
 export { connectRecommenderSync, type RecommenderSync, type RecommenderSyncOptions, type SyncState } from './simulate/recommender-sync';
+export {
+  keepSession,
+  keepSessions,
+  SessionError,
+  type KeepSessionOptions,
+  type KeptSession,
+  type RefreshFn,
+  type SignInFn,
+  type UserSession,
+} from './simulate/user-sessions';

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
-import { exportJWK, generateKeyPair } from 'jose';
+import { generateKeyPair } from 'jose';
 import { PreferencesUpdatedSchema, subjects } from '@oo/contracts';
 import { connectJetStreamBus, createEventCodec, loadNatsDefinitions, provision, type JetStreamBus } from '@oo/events';
 import { testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
 import { connectRecommenderSync, runSimulation, type SimulationReport } from '../src';
+import { createFakeAuth, type FakeAuth } from './support/fake-auth';
 import { createFakeServices, type FakeServices } from './support/fake-services';
 import { startFakeRecommenderConsumers } from './support/fake-recommender-consumers';
 
@@ -15,10 +16,12 @@ describe('npm run simulate against fake services over HTTP and JetStream', () =>
   const issuer = 'urn:oo:simulate-test';
   let bus: JetStreamBus;
   let fake: FakeServices;
+  let auth: FakeAuth;
   let report: SimulationReport;
 
   beforeAll(async () => {
-    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    auth = createFakeAuth({ privateKey, issuer });
     bus = await connectJetStreamBus({ servers: testNatsUrl(), prefix, name: 'simulate-test' });
     const all = await loadNatsDefinitions(join(__dirname, '../../../deploy/nats'));
     await provision(
@@ -51,7 +54,8 @@ describe('npm run simulate against fake services over HTTP and JetStream', () =>
         concurrency: 2,
         recommenderUrl: server.url,
         profileUrl: server.url,
-        authKey: { issuer, kid: 'sim', privateJwk: await exportJWK(privateKey) },
+        signIn: auth.signIn,
+        refresh: auth.refresh,
         nats: { servers: testNatsUrl(), prefix },
       });
     } finally {
@@ -67,7 +71,9 @@ describe('npm run simulate against fake services over HTTP and JetStream', () =>
 
   it("sets preferences over HTTP with each user's own token and timezone", () => {
     expect(fake.state.preferences).toHaveLength(5);
-    expect(fake.state.preferences.every((p) => p.subject === p.userId && p.userId.startsWith(`sim-${report.runId}-u`))).toBe(true);
+    const ids = Array.from({ length: 5 }, (_, i) => auth.userIdOf(`sim-${report.runId}-u${i}`));
+    expect(fake.state.preferences.every((p) => p.subject === p.userId)).toBe(true);
+    expect(fake.state.preferences.map((p) => p.userId).sort()).toEqual(ids.sort());
     expect(new Set(fake.state.timezones.values()).size).toBe(5);
   });
 
@@ -95,7 +101,7 @@ describe('npm run simulate against fake services over HTTP and JetStream', () =>
   it('says when the recommender has no consumer to wait for, or profile never published', async () => {
     const sync = await connectRecommenderSync({ servers: testNatsUrl(), prefix, durables: { tasks: 'nobody__tasks' } });
     try {
-      await sync.publishTasks([{ index: 0, id: 'lonely', timezone: 'UTC', tasks: [{ id: 'lonely-t0', source: 'todoist', title: 't', priority: 2, createdAt: new Date() }] }], new Date());
+      await sync.publishTasks([{ index: 0, name: 'lonely', id: 'lonely', timezone: 'UTC', tasks: [{ id: 'lonely-t0', source: 'todoist', title: 't', priority: 2, createdAt: new Date() }] }], new Date());
       expect(await sync.waitForTasks(1_000)).toBe('no-consumer');
       expect(await sync.waitForPreferences(['lonely'], new Date(), 300)).toBe('timeout');
     } finally {

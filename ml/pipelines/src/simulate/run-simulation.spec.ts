@@ -1,24 +1,25 @@
-import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { generateKeyPair, type CryptoKey } from 'jose';
+import { createFakeAuth } from '../../test/support/fake-auth';
 import { createFakeServices, FAKE_ADVICE } from '../../test/support/fake-services';
-import type { DevAuthKey } from './dev-auth-key';
 import { runSimulation, type SimulationOptions } from './run-simulation';
 import { formatSimulationReport } from './simulation-report';
 
 describe('a simulation against in-process fake services', () => {
   const now = new Date('2026-03-11T15:30:00Z');
-  let authKey: DevAuthKey;
-  let publicKey: CryptoKey;
+  let keys: { publicKey: CryptoKey; privateKey: CryptoKey };
   beforeAll(async () => {
-    const pair = await generateKeyPair('ES256', { extractable: true });
-    publicKey = pair.publicKey;
-    authKey = { issuer: 'urn:oo:sim-test', kid: 'k1', privateJwk: await exportJWK(pair.privateKey) };
+    keys = await generateKeyPair('ES256');
   });
 
   const run = async (overrides: Partial<SimulationOptions> = {}) => {
-    const fake = createFakeServices({ publicKey, issuer: 'urn:oo:sim-test', now: () => now, noTipEvery: 25, fallbackEvery: 10 });
-    const options: SimulationOptions = { decisions: 300, users: 6, window: 100, seed: 3, runId: 'unit', recommenderUrl: 'http://rec', profileUrl: 'http://prof', authKey, ...overrides };
+    const auth = createFakeAuth({ privateKey: keys.privateKey, issuer: 'urn:oo:sim-test' });
+    const fake = createFakeServices({ publicKey: keys.publicKey, issuer: 'urn:oo:sim-test', now: () => now, noTipEvery: 25, fallbackEvery: 10 });
+    const options: SimulationOptions = {
+      decisions: 300, users: 6, window: 100, seed: 3, runId: 'unit', recommenderUrl: 'http://rec', profileUrl: 'http://prof',
+      signIn: auth.signIn, refresh: auth.refresh, ...overrides,
+    };
     const report = await runSimulation(options, { now: () => now, fetch: fake.fetch, sync: fake.sync() });
-    return { fake, report };
+    return { auth, fake, report };
   };
 
   let baseline: Awaited<ReturnType<typeof run>>;
@@ -26,12 +27,26 @@ describe('a simulation against in-process fake services', () => {
     baseline = await run();
   });
 
+  it('signs every user in once under a name from the run, and from then on is auth\'s user id everywhere', () => {
+    const { auth, fake, report } = baseline;
+    const names = Array.from({ length: 6 }, (_, i) => `sim-unit-u${i}`);
+    const ids = names.map(auth.userIdOf);
+    expect([...auth.signIns].sort()).toEqual(names);
+    expect(auth.refreshes).toEqual([]);
+    // The fake answers 403 to a preferences URL that is not the token's subject.
+    expect(fake.state.preferences.map((p) => p.userId).sort()).toEqual([...ids].sort());
+    expect(fake.state.preferences.every((p) => p.subject === p.userId)).toBe(true);
+    expect(fake.state.preferences.find((p) => p.userId === ids[0])?.body).toEqual({ timezone: 'Pacific/Honolulu', channels: ['in_app'], tipCadence: 'normal' });
+    // Task events are filed under the same ids, with task ids from the names.
+    expect([...fake.state.tasks.keys()].sort()).toEqual([...ids].sort());
+    expect([...(fake.state.tasks.get(ids[2] as string)?.keys() ?? [])].every((t) => t.startsWith('sim-unit-u2-t'))).toBe(true);
+    expect(new Set(report.records.map((r) => r.userId))).toEqual(new Set(ids));
+    expect(fake.state.feedback.every((f) => ids.includes(f.userId))).toBe(true);
+  });
+
   it('sets up every user with a timezone of their own and hands their tasks to the recommender', () => {
     const { fake, report } = baseline;
-    expect(fake.state.preferences.map((p) => p.userId).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `sim-unit-u${i}`));
-    expect(fake.state.preferences.every((p) => p.subject === p.userId)).toBe(true);
     expect(new Set(fake.state.timezones.values()).size).toBe(6);
-    expect(fake.state.preferences.find((p) => p.userId === 'sim-unit-u0')?.body).toEqual({ timezone: 'Pacific/Honolulu', channels: ['in_app'], tipCadence: 'normal' });
     const published = [...fake.state.tasks.values()].reduce((n, t) => n + t.size, 0);
     expect(report).toMatchObject({ tasks: published, adviceItems: FAKE_ADVICE.length, sync: { preferences: 'applied', tasks: 'applied' } });
   });
@@ -80,9 +95,20 @@ describe('a simulation against in-process fake services', () => {
   });
 
   it("stops with the service's answer when a call fails", async () => {
-    const fake = createFakeServices({ publicKey, issuer: 'urn:oo:other-issuer', now: () => now });
+    const fake = createFakeServices({ publicKey: keys.publicKey, issuer: 'urn:oo:other-issuer', now: () => now });
+    const auth = createFakeAuth({ privateKey: keys.privateKey, issuer: 'urn:oo:sim-test' });
     await expect(
-      runSimulation({ decisions: 5, users: 2, window: 5, seed: 1, recommenderUrl: 'http://rec', profileUrl: 'http://prof', authKey }, { fetch: fake.fetch, sync: fake.sync() }),
+      runSimulation({ decisions: 5, users: 2, window: 5, seed: 1, recommenderUrl: 'http://rec', profileUrl: 'http://prof', signIn: auth.signIn }, { fetch: fake.fetch, sync: fake.sync() }),
     ).rejects.toThrow(/GET http:\/\/rec\/v1\/advice answered 401/);
+  });
+
+  it('stops, naming the user, when a sign-in fails', async () => {
+    const fake = createFakeServices({ publicKey: keys.publicKey, issuer: 'urn:oo:sim-test', now: () => now });
+    const signIn = async (name: string) => {
+      throw new Error(`POST /v1/auth/token answered 400: no ${name}`);
+    };
+    await expect(
+      runSimulation({ decisions: 5, users: 2, window: 5, seed: 1, runId: 'x', recommenderUrl: 'http://rec', profileUrl: 'http://prof', signIn }, { fetch: fake.fetch, sync: fake.sync() }),
+    ).rejects.toThrow(/signing in sim-x-u0 failed: POST \/v1\/auth\/token answered 400/);
   });
 });

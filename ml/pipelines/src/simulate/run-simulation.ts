@@ -1,12 +1,12 @@
 import { createRng, DEFAULT_REWARDS, type Reaction, type RewardValues } from '@oo/bandit';
 import { localTime, timeOfDay } from '@oo/decision-features';
 import { silentProgress, type ProgressFn } from '../cli/progress';
-import { createTokenSigner, type DevAuthKey } from './dev-auth-key';
 import { createHiddenWorld, type HiddenWorld, type WorldCandidate } from './hidden-world';
 import { learningCurve, summarize, type DecisionRecord, type WindowStats } from './learning-curve';
 import { adviceApplies, adviceCandidate, createPopulation, taskCandidate, type AdviceItem, type SimUser } from './sim-population';
 import { createServiceClient, type ServiceClient } from './service-client';
 import { connectRecommenderSync, type RecommenderSync, type SyncState } from './recommender-sync';
+import { keepSessions, type KeptSession, type RefreshFn, type SignInFn } from './user-sessions';
 
 export interface SimulationOptions {
   readonly decisions: number;
@@ -16,7 +16,10 @@ export interface SimulationOptions {
   readonly concurrency?: number;
   readonly recommenderUrl: string;
   readonly profileUrl: string;
-  readonly authKey: DevAuthKey;
+  /** Signs a simulated user in under their name (`sim-<run>-u<i>`); `npm run simulate` goes through the gateway. */
+  readonly signIn: SignInFn;
+  /** Renews a session shortly before its access token expires; without it the user signs in again. */
+  readonly refresh?: RefreshFn;
   /** Where tasks are published (NATS_URL, STREAM_PREFIX); not needed when a task feed is injected. */
   readonly nats?: { readonly servers: string | string[]; readonly prefix?: string };
   /** Tags user and task ids; a fresh one (from the clock) keeps runs from sharing users. */
@@ -31,6 +34,8 @@ export interface SimulationDeps {
   readonly progress?: ProgressFn;
   readonly sync?: RecommenderSync;
   readonly fetch?: typeof fetch;
+  /** The wall clock the sessions' `expiresAt` is on (default Date.now); `now` may be a simulated one. */
+  readonly tokenClock?: () => number;
 }
 
 export interface SimulationReport {
@@ -63,7 +68,7 @@ export interface SimulationReport {
  * window, against the oracle and a uniform choice.
  *
  * @example
- * const report = await runSimulation({ decisions: 2000, users: 40, window: 200, seed: 1, recommenderUrl, profileUrl, authKey, nats: { servers } });
+ * const report = await runSimulation({ decisions: 2000, users: 40, window: 200, seed: 1, recommenderUrl, profileUrl, signIn, refresh, nats: { servers } });
  */
 export async function runSimulation(options: SimulationOptions, deps: SimulationDeps = {}): Promise<SimulationReport> {
   const clock = deps.now ?? (() => new Date());
@@ -71,13 +76,15 @@ export async function runSimulation(options: SimulationOptions, deps: Simulation
   const rewards = options.rewards ?? DEFAULT_REWARDS;
   const runId = options.runId ?? clock().getTime().toString(36);
   const client = createServiceClient({ recommender: options.recommenderUrl, profile: options.profileUrl }, deps.fetch);
-  const sign = await createTokenSigner(options.authKey);
-  const users = createPopulation({ seed: options.seed, users: options.users, runId, now: clock() });
+  const people = createPopulation({ seed: options.seed, users: options.users, runId, now: clock() });
   const world = createHiddenWorld({ seed: options.seed, users: options.users, rewards });
-  const tokens = new Map(await Promise.all(users.map(async (u) => [u.id, await sign(u.id)] as const)));
-  const tokenOf = (u: SimUser): string => tokens.get(u.id) as string;
+  const sessions = await keepSessions(people.map((p) => p.name), { signIn: options.signIn, refresh: options.refresh, now: deps.tokenClock });
+  // From here on a user is auth's id: in URLs, tokens, task events and the records.
+  const users: SimUser[] = people.map((p) => ({ ...p, id: (sessions[p.index] as KeptSession).userId }));
+  const tokenOf = (u: SimUser): Promise<string> => (sessions[u.index] as KeptSession).accessToken();
+  progress(`run ${runId}: signed in ${users.length} users`);
 
-  const advice = await client.getAdvice(tokenOf(users[0] as SimUser));
+  const advice = await client.getAdvice(await tokenOf(users[0] as SimUser));
   const sync = deps.sync ?? (await connectRecommenderSync(requireNats(options)));
   let tasks: number;
   const state: { preferences: SyncState; tasks: SyncState } = { preferences: 'timeout', tasks: 'timeout' };
@@ -85,7 +92,7 @@ export async function runSimulation(options: SimulationOptions, deps: Simulation
     // A little before the first PUT, in case this host's clock is ahead of the broker's.
     const setupStart = new Date(Date.now() - 5_000);
     for (let i = 0; i < users.length; i += 8) {
-      await Promise.all(users.slice(i, i + 8).map((u) => client.putPreferences(tokenOf(u), u.id, u.timezone)));
+      await Promise.all(users.slice(i, i + 8).map(async (u) => client.putPreferences(await tokenOf(u), u.id, u.timezone)));
     }
     tasks = await sync.publishTasks(users, clock());
     const deadline = Date.now() + (options.syncTimeoutMs ?? 30_000);
@@ -152,7 +159,7 @@ interface StepContext {
   readonly users: readonly SimUser[];
   readonly advice: readonly AdviceItem[];
   readonly client: ServiceClient;
-  readonly tokenOf: (u: SimUser) => string;
+  readonly tokenOf: (u: SimUser) => Promise<string>;
   readonly clock: () => Date;
 }
 
@@ -169,7 +176,7 @@ function decisionStep(ctx: StepContext): (index: number) => Promise<DecisionReco
     const ownTasks = user.tasks.map((t) => taskCandidate(t, now));
     const candidates = [...ownTasks, ...advice.filter((a) => adviceApplies(a, localHour, localWeekday)).map(adviceCandidate)];
     const base = { index, userId: user.id };
-    const rec = await client.recommend(ctx.tokenOf(user));
+    const rec = await client.recommend(await ctx.tokenOf(user));
     if (!rec) return { ...base, outcome: 'no-tip' };
     const fallback = rec.fallback ?? !rec.modelVersion;
     const tipId = rec.tip.taskId ? `task:${rec.tip.taskId}` : rec.tip.id;
@@ -179,7 +186,7 @@ function decisionStep(ctx: StepContext): (index: number) => Promise<DecisionReco
     const values = candidates.map((c) => world.expectedReward(user.index, c, moment));
     const expected = world.expectedReward(user.index, chosen, moment);
     const reaction = world.react(user.index, chosen, moment, rng);
-    if (reaction !== 'none') await client.sendFeedback(ctx.tokenOf(user), rec.decisionId, reaction);
+    if (reaction !== 'none') await client.sendFeedback(await ctx.tokenOf(user), rec.decisionId, reaction);
     return {
       ...base,
       outcome: 'tip',

@@ -4,10 +4,10 @@ import { adviceApplies, adviceCandidate, createPopulation, taskCandidate, type A
 describe('the simulated users', () => {
   const now = new Date('2026-03-10T12:00:00Z');
 
-  it('are the same for the same seed, and their ids carry the run', () => {
+  it('are the same for the same seed, and their names and task ids carry the run', () => {
     const a = createPopulation({ seed: 5, users: 10, runId: 'r1', now });
     expect(createPopulation({ seed: 5, users: 10, runId: 'r1', now })).toEqual(a);
-    expect(a[3]?.id).toBe('sim-r1-u3');
+    expect(a[3]?.name).toBe('sim-r1-u3');
     expect(a[3]?.tasks[0]?.id).toBe('sim-r1-u3-t0');
     expect(createPopulation({ seed: 6, users: 10, runId: 'r1', now })).not.toEqual(a);
   });

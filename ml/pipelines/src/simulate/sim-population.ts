@@ -12,12 +12,19 @@ export interface SimTask {
   readonly dueAt?: Date;
 }
 
-export interface SimUser {
+/** A simulated person before signing in: who they are in the hidden world, and what they have. */
+export interface SimPerson {
   /** Position in the hidden world. */
   readonly index: number;
-  readonly id: string;
+  /** The name they sign in under, `sim-<run>-u<index>`; task ids start with it. */
+  readonly name: string;
   readonly timezone: string;
   readonly tasks: readonly SimTask[];
+}
+
+/** A simulated person signed in: `id` is auth's user id, the one every service call and event carries. */
+export interface SimUser extends SimPerson {
+  readonly id: string;
 }
 
 /** An advice item as `GET /v1/advice` returns it. */
@@ -48,7 +55,7 @@ const DAY_MS = 24 * HOUR_MS;
 export interface PopulationOptions {
   readonly seed: number;
   readonly users: number;
-  /** Keeps user and task ids of different runs apart, so a new run starts with fresh users. */
+  /** Keeps names (hence users) and task ids of different runs apart, so a new run starts with fresh users. */
   readonly runId: string;
   readonly now: Date;
 }
@@ -61,17 +68,17 @@ export interface PopulationOptions {
  * @example
  * const users = createPopulation({ seed: 1, users: 40, runId: 'r1', now: new Date() });
  */
-export function createPopulation(options: PopulationOptions): SimUser[] {
+export function createPopulation(options: PopulationOptions): SimPerson[] {
   const root = createRng(options.seed).fork('population-tasks');
   const now = options.now.getTime();
   return Array.from({ length: options.users }, (_, index) => {
     const rng = root.fork(index);
-    const id = `sim-${options.runId}-u${index}`;
+    const name = `sim-${options.runId}-u${index}`;
     const tasks = Array.from({ length: 3 + rng.int(6) }, (_, j): SimTask => {
       const due = rng.float();
       const dueAt = due < 0.3 ? undefined : due < 0.55 ? new Date(now - (1 + rng.float() * 71) * HOUR_MS) : new Date(now + (1 + rng.float() * 167) * HOUR_MS);
       return {
-        id: `${id}-t${j}`,
+        id: `${name}-t${j}`,
         source: SOURCES[rng.int(SOURCES.length)] as string,
         title: `${VERBS[rng.int(VERBS.length)]} ${OBJECTS[rng.int(OBJECTS.length)]}`,
         priority: 1 + rng.int(4),
@@ -79,7 +86,7 @@ export function createPopulation(options: PopulationOptions): SimUser[] {
         dueAt,
       };
     });
-    return { index, id, timezone: SIM_TIMEZONES[(index * 7) % SIM_TIMEZONES.length] as string, tasks };
+    return { index, name, timezone: SIM_TIMEZONES[(index * 7) % SIM_TIMEZONES.length] as string, tasks };
   });
 }
 

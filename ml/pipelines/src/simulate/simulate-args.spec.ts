@@ -12,7 +12,7 @@ describe('simulate arguments', () => {
       concurrency: 1,
       recommenderUrl: 'http://localhost:8084',
       profileUrl: 'http://localhost:8082',
-      authKeyPath: '.oo/dev-auth.json',
+      gatewayUrl: 'http://localhost:8080',
       runId: undefined,
       syncTimeoutMs: 30_000,
       json: false,
@@ -23,12 +23,12 @@ describe('simulate arguments', () => {
   it('reads every option', () => {
     const args = parseSimulateArgs([
       '--decisions', '500', '--users', '8', '--window', '50', '--seed', '7', '--concurrency', '4',
-      '--recommender', 'http://127.0.0.1:9000/', '--profile', 'https://p.example', '--auth-key', '/tmp/k.json',
+      '--recommender', 'http://127.0.0.1:9000/', '--profile', 'https://p.example', '--gateway', 'http://127.0.0.1:18080/',
       '--run-id', 'exp_1', '--sync-timeout', '5s', '--json', '--progress',
     ]);
     expect(args).toEqual({
       help: false, decisions: 500, users: 8, window: 50, seed: 7, concurrency: 4,
-      recommenderUrl: 'http://127.0.0.1:9000', profileUrl: 'https://p.example', authKeyPath: '/tmp/k.json',
+      recommenderUrl: 'http://127.0.0.1:9000', profileUrl: 'https://p.example', gatewayUrl: 'http://127.0.0.1:18080',
       runId: 'exp_1', syncTimeoutMs: 5_000, json: true, progress: true,
     });
   });
@@ -38,6 +38,8 @@ describe('simulate arguments', () => {
     [['--users', 'many'], /--users must be an integer/],
     [['--concurrency', '100'], /--concurrency must be an integer between 1 and 64/],
     [['--recommender', 'ftp://x'], /--recommender must be an http\(s\) URL/],
+    [['--gateway', 'localhost:8080'], /--gateway must be an http\(s\) URL/],
+    [['--auth-key', '.oo/dev-auth.json'], /Unknown option '--auth-key'/],
     [['--run-id', 'has space'], /--run-id/],
     [['--sync-timeout', 'forever'], /--sync-timeout must be a duration/],
     [['--decisons', '5'], /Unknown option '--decisons'/],

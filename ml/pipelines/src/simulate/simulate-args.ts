@@ -3,7 +3,8 @@ import { parseBaseUrl, parseDuration, parseFlags, parseInteger, UsageError } fro
 export const SIMULATE_USAGE = `usage: npm run simulate -- [options]
 
 Drives the running recommender and profile services with simulated users whose reactions come
-from a seeded hidden world, and prints the learning curve. Tasks go to JetStream (NATS_URL,
+from a seeded hidden world, and prints the learning curve. Each user signs in through the
+gateway at the local identity provider as sim-<run-id>-u<i>. Tasks go to JetStream (NATS_URL,
 default nats://127.0.0.1:4222, and STREAM_PREFIX) as signals.task.upserted.
 
   --decisions <n>         decisions to make (default 2000)
@@ -13,8 +14,8 @@ default nats://127.0.0.1:4222, and STREAM_PREFIX) as signals.task.upserted.
   --concurrency <n>       decisions in flight at once (default 1)
   --recommender <url>     recommender base URL (default http://localhost:8084)
   --profile <url>         profile base URL (default http://localhost:8082)
-  --auth-key <path>       dev signing key written by npm start (default .oo/dev-auth.json)
-  --run-id <id>           tag for user and task ids (default: from the clock, so users are new)
+  --gateway <url>         gateway the users sign in through (default http://localhost:8080)
+  --run-id <id>           tag for user names and task ids (default: from the clock, so users are new)
   --sync-timeout <d>      how long to wait for the recommender to apply timezones and tasks (default 30s)
   --json                  machine-readable report on stdout
   --progress              progress on stderr even when it is not a terminal
@@ -30,7 +31,7 @@ export interface SimulateArgs {
   readonly concurrency: number;
   readonly recommenderUrl: string;
   readonly profileUrl: string;
-  readonly authKeyPath: string;
+  readonly gatewayUrl: string;
   readonly runId?: string;
   readonly syncTimeoutMs: number;
   readonly json: boolean;
@@ -52,7 +53,7 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
     concurrency: { type: 'string' },
     recommender: { type: 'string' },
     profile: { type: 'string' },
-    'auth-key': { type: 'string' },
+    gateway: { type: 'string' },
     'run-id': { type: 'string' },
     'sync-timeout': { type: 'string' },
     json: { type: 'boolean' },
@@ -61,7 +62,6 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
   });
   const runId = v['run-id'];
   if (runId !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(runId)) throw new UsageError('--run-id may hold up to 32 letters, digits, _ and -');
-  if (v['auth-key'] !== undefined && v['auth-key'].trim() === '') throw new UsageError('--auth-key needs a path');
   const int = (flag: keyof typeof v, fallback: number, bounds: { min: number; max: number }): number => {
     const text = v[flag];
     return typeof text === 'string' ? parseInteger(text, `--${flag}`, bounds) : fallback;
@@ -75,7 +75,7 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
     concurrency: int('concurrency', 1, { min: 1, max: 64 }),
     recommenderUrl: parseBaseUrl(v.recommender ?? 'http://localhost:8084', '--recommender'),
     profileUrl: parseBaseUrl(v.profile ?? 'http://localhost:8082', '--profile'),
-    authKeyPath: v['auth-key'] ?? '.oo/dev-auth.json',
+    gatewayUrl: parseBaseUrl(v.gateway ?? 'http://localhost:8080', '--gateway'),
     runId,
     syncTimeoutMs: v['sync-timeout'] !== undefined ? parseDuration(v['sync-timeout'], '--sync-timeout') : 30_000,
     json: v.json === true,

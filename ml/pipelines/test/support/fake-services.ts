@@ -26,6 +26,8 @@ export interface FakeOptions {
   readonly publicKey: CryptoKey | KeyObject;
   readonly issuer: string;
   readonly now: () => Date;
+  /** The wall clock tokens are checked on (default the real one): an expired token gets 401. */
+  readonly tokenClock?: () => number;
   /** Every n-th recommendation answers 204; every m-th is flagged as a fallback decision. */
   readonly noTipEvery?: number;
   readonly fallbackEvery?: number;
@@ -102,7 +104,11 @@ export function createFakeServices(options: FakeOptions) {
   const handle = async (method: string, path: string, authorization: string | undefined, body: unknown): Promise<Reply> => {
     let subject: string;
     try {
-      const { payload } = await jwtVerify((authorization ?? '').replace(/^Bearer /, ''), options.publicKey, { issuer: options.issuer, audience: 'oo' });
+      const { payload } = await jwtVerify((authorization ?? '').replace(/^Bearer /, ''), options.publicKey, {
+        issuer: options.issuer,
+        audience: 'oo',
+        currentDate: options.tokenClock ? new Date(options.tokenClock()) : undefined,
+      });
       subject = payload.sub ?? '';
     } catch {
       return { status: 401, body: { title: 'unauthorized' } };

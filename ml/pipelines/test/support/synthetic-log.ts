@@ -84,7 +84,7 @@ export function syntheticLog(options: SyntheticLogOptions): SyntheticLog {
     served.push(
       create(TipServedSchema, {
         decisionId,
-        userId: user.id,
+        userId: user.name,
         tipId: decisionId,
         tipKind: pick.kind,
         servedAt: timestampFromDate(at),
@@ -112,7 +112,7 @@ export function syntheticLog(options: SyntheticLogOptions): SyntheticLog {
       feedback.push(
         create(TipFeedbackSchema, {
           decisionId,
-          userId: user.id,
+          userId: user.name,
           tipId: decisionId,
           reaction: REACTION[reaction],
           reactedAt: timestampFromDate(new Date(at.getTime() + 600_000)),
