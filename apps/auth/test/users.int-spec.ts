@@ -1,6 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { DeletionReceiptSchema } from '@oo/contracts';
+import { sql } from '@oo/db';
 import { eventually } from '@oo/testing';
 import { startSignInHarness, type SignInHarness } from './support/sign-in-harness';
 
@@ -28,7 +29,10 @@ describe('auth users', () => {
     expect(created?.message).toMatchObject({ userId, email: 'ada-lovelace@dev.oo.local', displayName: 'Ada Lovelace' });
     expect(created?.headers['ce-subject']).toBe(userId);
     // Give a second, wrong, event the time to reach the stream: the outbox has nothing left.
-    await eventually(async () => ((await t.h.db.selectFrom('event_outbox' as never).select('id' as never).where('published_at' as never, 'is', null).execute()).length === 0 ? true : undefined), 'the outbox drained');
+    await eventually(async () => {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from event_outbox where published_at is null`.execute(t.h.db);
+      return rows[0]?.n === 0 ? true : undefined;
+    }, 'the outbox drained');
     expect(more).toEqual([]);
     expect((await t.h.eventsOn('users.created')).filter((e) => e.message.userId === userId)).toHaveLength(1);
   });
