@@ -1,3 +1,5 @@
+// oidc-provider ships no types: this brings ours in wherever the dev IdP is compiled (e.g. auth's tests).
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./oidc-provider.d.ts" />
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -30,7 +32,7 @@ export interface DevIdp {
   readonly issuer: string;
   /** Where it listens, e.g. `http://127.0.0.1:8090`. */
   readonly url: string;
-  /** The oidc-provider instance, for tests that hook it (`provider.use(...)`). */
+  /** The oidc-provider instance, for tests that hook it: `provider.use(koaMiddleware)` applies from the next request. */
   readonly provider: Provider;
   stop(): Promise<void>;
 }
@@ -147,7 +149,9 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
   const onServerError = options.onServerError ?? ((error: unknown) => process.stderr.write(`dev-idp: ${String(error)}\n`));
   provider.on('server_error', (_ctx, error) => onServerError(error));
   provider.use(loginPage(provider, (account) => accounts.set(account.sub, account)));
-  server.on('request', provider.callback());
+  // Koa composes its middleware when callback() is called: asking per request lets a test's
+  // `provider.use(...)` take effect from the next request, whenever it is added.
+  server.on('request', (req, res) => provider.callback()(req, res));
   return {
     issuer,
     url,
