@@ -1,11 +1,42 @@
-import { Router } from 'express';
-import { requireAuth } from '@oo/http';
-import { itemsRouter } from './http/items.router';
+import type { RequestHandler, Router } from 'express';
+import { cookieNames } from './features/session/cookies';
+import { authenticate } from './http/caller.middleware';
+import { adminRoutes } from './http/admin.routes';
+import { authRoutes } from './http/auth.routes';
+import { meRoutes } from './http/me.routes';
+import { mountRoutes, type AnyRoute } from './http/route-table';
+import type { RouteDeps } from './http/route-deps';
+import { tipsRoutes } from './http/tips.routes';
+import { docsRouter } from './openapi/docs.router';
+import { buildOpenApiDocument } from './openapi/openapi-document';
+import { csrfProtection } from './protection/csrf.middleware';
+import { cors, securityHeaders } from './protection/edge.middleware';
+import { rateLimits } from './protection/rate-limit.middleware';
+import { requireAdminCaller } from './http/admin.middleware';
 import type { GatewayContext } from './service';
 
-/** gateway's HTTP API, mounted by the service kit: everything under `/v1/gateway` needs a bearer token. */
-export function createRoutes(ctx: GatewayContext): Router[] {
-  const auth = Router();
-  auth.use('/v1/gateway', requireAuth(ctx.verifier));
-  return [auth, itemsRouter(ctx.items, { maxAgeSeconds: ctx.config.ITEM_MAX_AGE_SECONDS })];
+/**
+ * Every route of the public API, in one table: the routers and the OpenAPI document are both
+ * built from it, so a route cannot be served undocumented or documented unserved.
+ *
+ * @example
+ * const doc = buildOpenApiDocument(routeTable(deps));
+ */
+export function routeTable(deps: RouteDeps): AnyRoute[] {
+  return [...authRoutes(deps), ...meRoutes(deps), ...tipsRoutes(deps), ...adminRoutes(deps)];
+}
+
+/** The gateway's HTTP API, mounted by the service kit after its request ids, logs, metrics and JSON parser. */
+export function createRoutes(ctx: GatewayContext): Array<Router | RequestHandler> {
+  const { config } = ctx;
+  const cookies = cookieNames(config.PUBLIC_URL);
+  const deps: RouteDeps = { ...ctx.upstreams, sessions: ctx.sessions, cookies, publicUrl: config.PUBLIC_URL };
+  const webOrigins = new Set([new URL(config.PUBLIC_URL).origin, ...config.WEB_ORIGINS]);
+  const limits = rateLimits({ windowMs: config.RATE_LIMIT_WINDOW_MS, perIp: config.RATE_LIMIT_PER_IP, perUser: config.RATE_LIMIT_PER_USER, trustProxyHops: config.TRUST_PROXY_HOPS });
+  const routes = routeTable(deps);
+  const guards = {
+    user: [authenticate({ verifier: ctx.verifier, sessions: ctx.sessions, cookies }), limits.perUser, csrfProtection(webOrigins)],
+    admin: requireAdminCaller(),
+  };
+  return [securityHeaders(), cors(new Set(config.WEB_ORIGINS)), docsRouter(buildOpenApiDocument(routes)), limits.perIp, mountRoutes(routes, guards)];
 }

@@ -1,10 +1,36 @@
 import { z } from 'zod';
-import { baseServiceSchema, int } from '@oo/config';
+import { DEFAULT_PORTS, durationMs, httpUrl, int, statelessServiceSchema } from '@oo/config';
 
-/** gateway's configuration: the keys every service reads, plus its own. */
-export const gatewayConfigSchema = baseServiceSchema('gateway').extend({
-  /** How long a client may keep an item it read (`Cache-Control: private, max-age=…`); 0 means ask again every time. */
-  ITEM_MAX_AGE_SECONDS: int({ min: 0, max: 3600, default: 0 }),
+const local = (service: keyof typeof DEFAULT_PORTS) => `http://127.0.0.1:${DEFAULT_PORTS[service]}`;
+
+// Origins only (scheme, host, port): what a browser sends in `Origin`.
+const originList = z
+  .string()
+  .default('')
+  .transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be http(s) origins, comma-separated' }).transform((u) => new URL(u).origin)));
+
+/** The gateway's configuration: the keys of every service without a database, plus its own. */
+export const gatewayConfigSchema = statelessServiceSchema('gateway').extend({
+  /** Where clients reach the gateway; callbacks, cookie names and the CSRF origin check derive from it. */
+  PUBLIC_URL: httpUrl().default(`http://localhost:${DEFAULT_PORTS.gateway}`),
+  /** Other origins whose web apps may call with credentials (CORS and the CSRF origin check). */
+  WEB_ORIGINS: originList,
+  AUTH_URL: httpUrl().default(local('auth')),
+  PROFILE_URL: httpUrl().default(local('profile')),
+  RECOMMENDER_URL: httpUrl().default(local('recommender')),
+  /** Budget of one upstream call, from sending to the last byte of the answer's head. */
+  UPSTREAM_TIMEOUT_MS: durationMs(5_000),
+  /** Kept-alive connections per upstream. */
+  UPSTREAM_MAX_SOCKETS: int({ min: 1, max: 1024, default: 64 }),
+  /** Exchanged session cookies remembered (LRU) so a page's requests do not each ask auth. */
+  SESSION_CACHE_SIZE: int({ min: 0, max: 1_000_000, default: 10_000 }),
+  /** Rate limits (in memory, per instance): requests per window per client IP and per signed-in user. */
+  RATE_LIMIT_WINDOW_MS: durationMs(60_000),
+  RATE_LIMIT_PER_IP: int({ min: 1, max: 1_000_000, default: 600 }),
+  RATE_LIMIT_PER_USER: int({ min: 1, max: 1_000_000, default: 300 }),
+  /** How many proxies in front of the gateway to trust for the client IP (`X-Forwarded-For`); 0: none. */
+  TRUST_PROXY_HOPS: int({ min: 0, max: 10, default: 0 }),
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

@@ -1,4 +1,4 @@
-// Composition root of gateway: the service kit runs its declaration.
+// Composition root of the gateway: the service kit runs its declaration.
 import { runService } from '@oo/service';
 import { gatewayService } from './service';
 

@@ -1,41 +1,51 @@
 import { subjects } from '@oo/contracts';
-import { defineService, type Kit } from '@oo/service';
+import { defineStatelessService, type StatelessKit } from '@oo/service';
 import { createRoutes } from './app';
 import { gatewayConfigSchema, type GatewayConfig } from './config';
-import type { GatewayDatabase } from './db/database';
-import { gatewayMigrations } from './db/migrations';
-import { handleUserDeletion } from './events/consumers/user-deletion.consumer';
-import { createItemsService } from './features/items/items.service';
+import { SessionCache } from './features/session/session-cache';
+import { SessionExchange } from './features/session/session-exchange';
+import { AuthClient } from './upstream/auth-client';
+import { UpstreamClient } from './upstream/upstream-client';
 
-type GatewayKit = Kit<GatewayConfig, GatewayDatabase, typeof subjects>;
+type GatewayKit = StatelessKit<GatewayConfig, typeof subjects>;
+// TEMPORARY until the kit's ctx.onRevoked lands (H2).
+type PendingRevocationHook = { onRevoked?: (listener: (r: { userId: string; sessionId?: string }) => void) => unknown };
 
-// gateway's own parts, built once from the kit at start-up (clients, caches, timers go here too).
+// The gateway's own parts, built once at start-up: one kept-alive pool per upstream and the session cache.
 function setupGateway(kit: GatewayKit) {
-  return { items: createItemsService({ db: kit.db }) };
+  const { config } = kit;
+  const pool = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, maxSockets: config.UPSTREAM_MAX_SOCKETS };
+  const authUpstream = new UpstreamClient('auth', config.AUTH_URL, pool);
+  const upstreams = {
+    auth: new AuthClient(authUpstream, kit.serviceToken),
+    profile: new UpstreamClient('profile', config.PROFILE_URL, pool),
+    recommender: new UpstreamClient('recommender', config.RECOMMENDER_URL, pool),
+  };
+  const nowMs = () => kit.clock().getTime();
+  const sessions = new SessionExchange(upstreams.auth, kit.verifier, new SessionCache(config.SESSION_CACHE_SIZE, nowMs), nowMs);
+  // A sign-out anywhere (another instance, auth itself) ends the cached exchange here too.
+  (kit as GatewayKit & PendingRevocationHook).onRevoked?.((revoked) => {
+    const dropped = sessions.revoke({ userId: revoked.userId, sessionId: revoked.sessionId });
+    kit.log.debug({ userId: revoked.userId, sessionId: revoked.sessionId, dropped }, 'revoked sessions purged');
+  });
+  const closeUpstreams = () => [authUpstream, upstreams.profile, upstreams.recommender].forEach((u) => u.close());
+  return { upstreams, sessions, closeUpstreams };
 }
 
-/** What gateway's routes and handlers receive: the kit and its own parts. */
+/** What the gateway's routes receive: the kit and its own parts. */
 export type GatewayContext = GatewayKit & ReturnType<typeof setupGateway>;
 
 /**
- * gateway, declared: `main.ts`, the test harness and the embedded start all run this. Every
- * subscription here must be declared in deploy/nats/consumers/gateway.json, and the other way
- * round, or the service refuses to start.
+ * The gateway, declared: stateless (no database, no durable consumers), the one HTTP API of oO in
+ * front of auth, profile and the recommender. `main.ts`, tests and the embedded start run it.
  */
-export const gatewayService = defineService<GatewayDatabase>()({
+export const gatewayService = defineStatelessService({
   name: 'gateway',
   config: gatewayConfigSchema,
-  migrations: gatewayMigrations,
   subjects,
   setup: setupGateway,
   routes: (ctx) => createRoutes(ctx),
-  subscriptions: [
-    {
-      durable: 'gateway__user_deletion',
-      subject: 'users.deletion.requested',
-      // A repeated request for a user erased here still needs its receipt.
-      applyToErasedUsers: true,
-      handler: (trx, event, ctx) => handleUserDeletion(trx, event.message, ctx),
-    },
-  ],
+  stop: [{ name: 'close upstream pools', run: (ctx) => ctx.closeUpstreams() }],
+  // Every request body of the API is small; the largest is a preferences document.
+  jsonLimit: '16kb',
 });

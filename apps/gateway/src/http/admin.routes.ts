@@ -1,0 +1,39 @@
+import { adminProfileSchema } from '../schemas/auth.schemas';
+import { pageQuery, userIdParams } from '../schemas/common.schemas';
+import { dataQualitySchema, featuresSchema } from '../schemas/profile.schemas';
+import { caller } from './caller.middleware';
+import { queryString, seg, type RouteDeps } from './route-deps';
+import { defineRoute, type AnyRoute } from './route-table';
+
+/** Admin views of any user (the admin role from the caller's token; the upstreams check it again). */
+export function adminRoutes({ auth, profile }: RouteDeps): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get', path: '/v1/admin/users/{userId}/profile', tag: 'admin', access: 'admin', params: userIdParams,
+      summary: "A user's account, preferences and features in one answer",
+      responses: { 200: { description: 'The user', schema: adminProfileSchema } },
+      async handle({ params }, res) {
+        const authorization = caller(res).authorization;
+        const base = `/v1/profiles/${seg(params.userId)}`;
+        const [user, preferences, features] = await Promise.all([
+          auth.user(params.userId, res),
+          profile.json<unknown>({ method: 'GET', path: `${base}/preferences`, authorization }, res),
+          profile.json<unknown>({ method: 'GET', path: `${base}/features`, authorization }, res),
+        ]);
+        res.json({ user, preferences: preferences.body, features: features.body });
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/v1/admin/users/{userId}/features/rebuild', tag: 'admin', access: 'admin', params: userIdParams,
+      summary: "Recomputes every feature of a user",
+      responses: { 200: { description: 'The rebuilt features', schema: featuresSchema } },
+      handle: ({ params }, res) => profile.pipe({ method: 'POST', path: `/v1/profiles/${seg(params.userId)}/features/rebuild`, authorization: caller(res).authorization }, res),
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/admin/data-quality', tag: 'admin', access: 'admin', query: pageQuery,
+      summary: 'Per feature: eligible users, missing and stale values',
+      responses: { 200: { description: 'A page of features', schema: dataQualitySchema } },
+      handle: ({ query }, res) => profile.pipe({ method: 'GET', path: `/v1/admin/data-quality${queryString(query)}`, authorization: caller(res).authorization }, res),
+    }),
+  ];
+}

@@ -1,0 +1,26 @@
+import type { CookieNames } from '../features/session/cookies';
+import type { SessionExchange } from '../features/session/session-exchange';
+import type { AuthClient } from '../upstream/auth-client';
+import type { UpstreamClient } from '../upstream/upstream-client';
+
+/** What the route handlers use: the upstreams, the session exchange and the cookie names. */
+export interface RouteDeps {
+  auth: AuthClient;
+  profile: UpstreamClient;
+  recommender: UpstreamClient;
+  sessions: SessionExchange;
+  cookies: CookieNames;
+  /** PUBLIC_URL: the callback URL the provider redirected to is rebuilt from it. */
+  publicUrl: string;
+}
+
+/** A query string from validated parameters (undefined ones left out), with its `?`. */
+export function queryString(query: Record<string, string | number | undefined> | undefined): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** A path segment for a validated id. */
+export const seg = (value: string) => encodeURIComponent(value);

@@ -1,0 +1,103 @@
+import { call as send, type CallOptions } from './support/client';
+import { startGatewaySystem, type GatewaySystem } from './support/gateway-system';
+
+// The bearer path (native apps) through the real profile and recommender.
+describe('the gateway API for an app with a bearer token', () => {
+  let s: GatewaySystem;
+  const call = async (method: string, path: string, user: string | null, options: CallOptions = {}) =>
+    send(s.baseUrl, method, path, { ...options, ...(user ? { token: await s.tokenFor(user, user === 'root' ? { roles: ['admin'] } : {}) } : {}) });
+
+  beforeAll(async () => {
+    s = await startGatewaySystem({ label: 'gw-routes' });
+  });
+  afterAll(() => s?.stop());
+
+  it('says who the caller is (auth, with the gateway service token) and refuses no token with a 401 problem', async () => {
+    const me = await call('GET', '/v1/me', 'ada');
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ id: 'ada', roles: [] });
+    expect(s.auth.calls).toContain('GET /internal/v1/users/ada');
+    const none = await call('GET', '/v1/me', null);
+    expect(none.status).toBe(401);
+    expect(none.type).toMatch(/^application\/problem\+json/);
+  });
+
+  it('serves a tip, takes feedback on it, and lists it in the history', async () => {
+    const tip = await call('POST', '/v1/tips', 'ada');
+    expect(tip.status).toBe(200);
+    const decisionId = tip.body['decisionId'] as string;
+    expect(decisionId).toMatch(/^[0-9a-f-]{36}$/);
+    const feedback = await call('POST', `/v1/tips/${decisionId}/feedback`, 'ada', { body: { reaction: 'done' } });
+    expect(feedback.status).toBe(202);
+    expect(feedback.body).toMatchObject({ decisionId, reaction: 'done' });
+    const history = await call('GET', '/v1/tips/history?limit=5', 'ada');
+    expect(history.status).toBe(200);
+    expect((history.body['items'] as { decisionId: string }[]).map((i) => i.decisionId)).toContain(decisionId);
+  });
+
+  it("answers another user's tip id with the recommender's 404, passed through", async () => {
+    const tip = await call('POST', '/v1/tips', 'ada');
+    const theirs = await call('POST', `/v1/tips/${tip.body['decisionId'] as string}/feedback`, 'bob', { body: { reaction: 'dismiss' } });
+    expect(theirs.status).toBe(404);
+    expect(theirs.type).toMatch(/^application\/problem\+json/);
+    expect(theirs.body).toMatchObject({ code: 'RECOMMENDER_TIP_NOT_FOUND', instance: `/v1/tips/${tip.body['decisionId'] as string}/feedback` });
+    expect(theirs.body['detail']).toMatch(/was served to you/);
+    expect(theirs.body['requestId']).toBe(theirs.headers.get('x-request-id'));
+  });
+
+  it("reads the caller's own features, never someone else's", async () => {
+    const res = await call('GET', '/v1/me/features', 'ada');
+    expect(res.status).toBe(200);
+    expect(res.body['userId']).toBe('ada');
+    expect((res.body['features'] as { ageSec: number }[]).every((f) => typeof f.ageSec === 'number')).toBe(true);
+  });
+
+  it('replaces preferences with PUT and changes only the timezone with a merge patch', async () => {
+    const prefs = { timezone: 'Europe/Berlin', locale: 'de-DE', quietHours: { start: '22:00', end: '07:00' }, channels: ['in_app', 'push'], tipCadence: 'low' };
+    expect((await call('PUT', '/v1/me/preferences', 'cat', { body: prefs })).status).toBe(200);
+    const patched = await call('PATCH', '/v1/me/preferences', 'cat', { body: { timezone: 'Asia/Tokyo' }, type: 'application/merge-patch+json' });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ ...prefs, userId: 'cat', timezone: 'Asia/Tokyo' });
+    expect((await call('GET', '/v1/me/preferences', 'cat')).body).toMatchObject({ ...prefs, timezone: 'Asia/Tokyo' });
+    const plainJson = await call('PATCH', '/v1/me/preferences', 'cat', { body: { timezone: 'UTC' } });
+    expect(plainJson.status).toBe(415);
+    expect(plainJson.body['code']).toBe('GATEWAY_UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it("refuses bad input at the gateway naming the field, and passes the upstream's own 400 through with its errors", async () => {
+    const reaction = await call('POST', '/v1/tips/00000000-0000-4000-8000-000000000000/feedback', 'ada', { body: { reaction: 'love' } });
+    expect(reaction.status).toBe(400);
+    expect(reaction.body['errors']).toEqual([expect.objectContaining({ path: 'body.reaction' })]);
+    const prefs = { timezone: 'Mars/Olympus', channels: ['in_app'], tipCadence: 'low' };
+    const upstream = await call('PUT', '/v1/me/preferences', 'ada', { body: prefs });
+    expect(upstream.status).toBe(400);
+    expect(upstream.body).toMatchObject({ code: 'VALIDATION_FAILED', instance: '/v1/me/preferences' });
+    expect(upstream.body['errors']).toEqual([expect.objectContaining({ path: 'body.timezone' })]);
+  });
+
+  it('records and lists consents', async () => {
+    const consent = { purpose: 'push_notifications', version: 'v1', textHash: 'a'.repeat(64), granted: true };
+    const created = await call('POST', '/v1/me/consents', 'dan', { body: consent });
+    expect(created.status).toBe(201);
+    const list = await call('GET', '/v1/me/consents?limit=10', 'dan');
+    expect(list.body).toMatchObject({ userId: 'dan', consents: [expect.objectContaining({ purpose: 'push_notifications', granted: true })], nextCursor: null });
+  });
+
+  it('lets only admins use the admin routes', async () => {
+    expect((await call('GET', '/v1/admin/data-quality', 'ada')).status).toBe(403);
+    expect((await call('GET', '/v1/admin/users/ada/profile', 'ada')).body['code']).toBe('GATEWAY_ADMIN_REQUIRED');
+    const profile = await call('GET', '/v1/admin/users/ada/profile', 'root');
+    expect(profile.status).toBe(200);
+    expect(profile.body).toMatchObject({ user: { id: 'ada' }, preferences: { userId: 'ada' }, features: { userId: 'ada' } });
+    expect((await call('POST', '/v1/admin/users/ada/features/rebuild', 'root')).status).toBe(200);
+    const quality = await call('GET', '/v1/admin/data-quality?limit=2', 'root');
+    expect(quality.status).toBe(200);
+    expect((quality.body['features'] as unknown[]).length).toBe(2);
+  });
+
+  it('refuses a service token at the edge', async () => {
+    const res = await send(s.baseUrl, 'GET', '/v1/me', { token: await s.tokenFor('recommender', { token_use: 'service' }) });
+    expect(res.status).toBe(403);
+    expect(res.body['code']).toBe('GATEWAY_USER_REQUIRED');
+  });
+});
