@@ -1,7 +1,9 @@
-// The decision hot path under load: POST /v1/recommend at a fixed rate against the real
-// services (each its own process), with 20 candidates per user, and CPU per decision across
-// every process involved (services, Postgres, NATS). `npx tsx tools/bench/decision.bench.ts
-// [--rate 200] [--seconds 20] [--users 200]`; part of `npm run bench`.
+// The decision hot path under load: POST /v1/tips through the gateway (or, with --via recommender,
+// POST /v1/recommend straight at the recommender) at a fixed rate against the real services (each
+// its own process), with 20 candidates per user, and CPU per decision across every process
+// involved (services, Postgres, NATS). Also the sign-in round trip (local identity provider,
+// native-app flow through the gateway). `npx tsx tools/bench/decision.bench.ts [--rate 200]
+// [--seconds 20] [--users 200] [--via gateway|recommender]`; part of `npm run bench`.
 import { parseArgs } from 'node:util';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { eventually, testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
@@ -10,11 +12,17 @@ import { launchSystem } from '../system/launch-system';
 import { cpuByGroup } from './process-cpu';
 
 const { values: args } = parseArgs({
-  options: { rate: { type: 'string', default: '200' }, seconds: { type: 'string', default: '20' }, users: { type: 'string', default: '200' } },
+  options: {
+    rate: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '20' },
+    users: { type: 'string', default: '200' },
+    via: { type: 'string', default: 'gateway' },
+  },
 });
 const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
 const USERS = Number(args.users);
+const VIA = args.via === 'recommender' ? 'recommender' : 'gateway';
 const TASKS_PER_USER = 17; // plus the advice that applies at the moment: about 20 candidates
 
 function percentile(sorted: number[], p: number): number {
@@ -35,8 +43,18 @@ async function main(): Promise<void> {
   });
   const feed = await connectTaskFeed(testNatsUrl(), prefix);
   try {
-    const users = Array.from({ length: USERS }, (_, i) => `bench-user-${i}`);
-    const tokens = await Promise.all(users.map((u) => system.auth.tokenFor(u)));
+    // Each user signs in through the front door (local identity provider, native-app flow).
+    const sessions = [];
+    const signInMs: number[] = [];
+    for (let i = 0; i < USERS; i++) {
+      const began = performance.now();
+      sessions.push(await system.signIn(`bench-user-${i}`));
+      signInMs.push(performance.now() - began);
+    }
+    signInMs.sort((a, b) => a - b);
+    console.log(`sign-in round trip (authorize → login page → callback → token), ${USERS} users: p50 ${percentile(signInMs, 50).toFixed(1)} ms, p99 ${percentile(signInMs, 99).toFixed(1)} ms`);
+    const users = sessions.map((s) => s.userId);
+    const tokens = sessions.map((s) => s.accessToken);
     const now = Date.now();
     for (const [u, user] of users.entries()) {
       for (let t = 0; t < TASKS_PER_USER; t++) {
@@ -52,7 +70,8 @@ async function main(): Promise<void> {
         });
       }
     }
-    const recommend = (i: number) => call('POST', `${system.url('recommender')}/v1/recommend`, tokens[i % USERS] as string);
+    const target = VIA === 'recommender' ? `${system.url('recommender')}/v1/recommend` : `${system.url('gateway')}/v1/tips`;
+    const recommend = (i: number) => call('POST', target, tokens[i % USERS] as string);
     await eventually(async () => ((await recommend(USERS - 1)).status === 200 ? true : undefined), 'the last user to have task tips', 60_000, 100);
     console.log(`seeded ${USERS} users × ${TASKS_PER_USER} tasks; warming up …`);
     for (let i = 0; i < 400; i++) await recommend(i);
@@ -88,7 +107,7 @@ async function main(): Promise<void> {
     const cpuAfter = cpuByGroup(groups);
     latencies.sort((a, b) => a - b);
 
-    console.log(`\nPOST /v1/recommend, ${total} requests at ${RATE}/s (achieved ${(total / elapsed).toFixed(0)}/s), ${USERS} users, ~20 candidates each`);
+    console.log(`\n${VIA === 'gateway' ? 'POST /v1/tips through the gateway' : 'POST /v1/recommend at the recommender'}, ${total} requests at ${RATE}/s (achieved ${(total / elapsed).toFixed(0)}/s), ${USERS} users, ~20 candidates each`);
     console.log(`  latency  p50 ${percentile(latencies, 50).toFixed(2)} ms   p90 ${percentile(latencies, 90).toFixed(2)} ms   p99 ${percentile(latencies, 99).toFixed(2)} ms   max ${latencies.at(-1)?.toFixed(2)} ms`);
     // Status 0: the request failed without an answer (connection refused or timed out).
   console.log(`  statuses ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`);

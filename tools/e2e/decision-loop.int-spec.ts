@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { eventually, testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
 import { ROOT } from '../services';
+import { DEV_ADMIN_NAME } from '../system/dev-identity';
 import { launchSystem, type RunningSystem } from '../system/launch-system';
 import { call, connectTaskFeed, SERVICE_WAIT_MS, type TaskFeed } from './e2e-support';
 import { protoOnlyDecoder } from './proto-only-decoder';
@@ -48,9 +49,8 @@ interface Features {
 const featureValue = (body: unknown, name: string) => (body as Features).features.find((f) => f.name === name)?.value;
 
 it('turns a task event into a tip, and its feedback into new features and a new model version', async () => {
-  const user = 'e2e-ada';
-  const token = await system.auth.tokenFor(user);
-  const admin = await system.auth.tokenFor('e2e-admin', ['admin']);
+  const { userId: user, accessToken: token } = await system.signIn('e2e-ada');
+  const { accessToken: admin } = await system.signIn(DEV_ADMIN_NAME);
   const recommender = system.url('recommender');
   const pref = await call('PUT', `${system.url('profile')}/v1/profiles/${user}/preferences`, token, {
     timezone: 'Europe/Berlin',
@@ -120,7 +120,7 @@ it('gives a simulated population better tips over time, and offline evaluation r
     [
       'ml/pipelines/src/simulate/main.ts',
       ...['--json', '--decisions', '2000', '--users', '30', '--window', '250', '--seed', '11', '--concurrency', '4'],
-      ...['--recommender', system.url('recommender'), '--profile', system.url('profile'), '--auth-key', system.keyFile],
+      ...['--recommender', system.url('recommender'), '--profile', system.url('profile'), '--gateway', system.url('gateway')],
     ],
     { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
   );

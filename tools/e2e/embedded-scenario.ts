@@ -15,11 +15,11 @@ const integrations = createEventCodec(subjects, { source: 'integrations' });
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  const system = await startEmbeddedSystem({ dataDir: join(stateDir, 'postgres'), ports: 'free', keyFile: join(stateDir, 'dev-auth.json'), env: { LOG_LEVEL: 'warn' } });
+  const system = await startEmbeddedSystem({ dataDir: join(stateDir, 'postgres'), ports: 'free', stateDir, env: { LOG_LEVEL: 'warn' } });
   const readyMs = Date.now() - startedAt;
   try {
-    const user = 'embedded-ada';
-    const token = await system.auth.tokenFor(user);
+    // Signed in at the local identity provider through the gateway, as a native app would.
+    const { userId: user, accessToken: token } = await system.signIn('embedded-ada');
     const task = create(TaskUpsertedSchema, {
       taskId: 'task-embedded-1',
       userId: user,

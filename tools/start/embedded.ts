@@ -10,7 +10,8 @@ export interface EmbeddedOptions {
   /** An existing Postgres to use instead of the embedded one. */
   databaseUrl?: string;
   ports?: 'default' | 'free';
-  keyFile: string;
+  /** Where the system's secrets live (client secrets, auth's key-encryption key). */
+  stateDir: string;
   env?: Readonly<Record<string, string>>;
   logDestination?: DestinationStream;
   /** Postgres's own lines (debug output). */
@@ -29,7 +30,7 @@ export interface EmbeddedSystem extends InProcessSystem {
  * every service in this process on the in-process bus. Nothing on the machine is needed but Node.
  *
  * @example
- * const system = await startEmbeddedSystem({ keyFile: '.oo/dev-auth.json' });
+ * const system = await startEmbeddedSystem({ stateDir: '.oo' });
  */
 export async function startEmbeddedSystem(options: EmbeddedOptions): Promise<EmbeddedSystem> {
   const dataDir = options.databaseUrl ? undefined : (options.dataDir ?? join(ROOT, '.oo', 'postgres'));
@@ -37,7 +38,7 @@ export async function startEmbeddedSystem(options: EmbeddedOptions): Promise<Emb
   const databaseUrl = database?.url ?? (options.databaseUrl as string);
   let system: InProcessSystem;
   try {
-    system = await startInProcessSystem({ databaseUrl, ports: options.ports, keyFile: options.keyFile, env: options.env, logDestination: options.logDestination });
+    system = await startInProcessSystem({ databaseUrl, ports: options.ports, stateDir: options.stateDir, env: options.env, logDestination: options.logDestination });
   } catch (err) {
     await database?.stop();
     throw err;

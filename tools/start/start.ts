@@ -6,12 +6,18 @@ import { join } from 'node:path';
 import pretty from 'pino-pretty';
 import { ROOT } from '../services';
 import { launchSystem } from '../system/launch-system';
+import { DEV_ADMIN_NAME, type DevIdentity } from '../system/dev-identity';
 import { startEmbeddedSystem } from './embedded';
 
-// This checkout's local state (OO_STATE_DIR moves it, e.g. for tests): the embedded database,
-// and this run's signing key where tools that act as users (npm run simulate) find it.
+// What a person opens: the gateway by the name the identity provider sends them back to.
+function publicGatewayUrl(started: Started): string {
+  const url = new URL(started.urls.find(([n]) => n === 'gateway')?.[1] ?? 'http://127.0.0.1:8080');
+  return `http://localhost:${url.port}`;
+}
+
+// This checkout's local state (OO_STATE_DIR moves it, e.g. for tests): the embedded database and
+// the development system's secrets (client secrets, auth's key-encryption key).
 const STATE_DIR = process.env['OO_STATE_DIR'] || join(ROOT, '.oo');
-const DEV_KEY_FILE = join(STATE_DIR, 'dev-auth.json');
 const databaseUrl = process.env['DATABASE_URL'] || undefined;
 const natsUrl = process.env['NATS_URL'] || undefined;
 const ports = process.env['OO_PORTS'] === 'free' ? 'free' : 'default';
@@ -20,9 +26,11 @@ const startedAt = Date.now();
 interface Started {
   mode: string;
   urls: [string, string][];
-  tokenFor(user: string): Promise<string>;
+  idpIssuer?: string;
   stop(): Promise<void>;
 }
+
+const issuerOf = (identity: DevIdentity) => (identity.idp ? { idpIssuer: identity.idp.issuer } : {});
 
 async function startProcesses(database: string, nats: string): Promise<Started> {
   const system = await launchSystem({
@@ -31,12 +39,12 @@ async function startProcesses(database: string, nats: string): Promise<Started> 
     ports,
     // A development server need not reserve production-sized streams on this disk.
     streamMaxBytes: process.env['STREAM_MAX_BYTES'] || '1GiB',
-    keyFile: DEV_KEY_FILE,
+    stateDir: STATE_DIR,
     env: { LOG_LEVEL: process.env['LOG_LEVEL'] || 'info' },
     onLine: (service, line) => process.stdout.write(`${service.padEnd(12)}| ${line}\n`),
   });
   const urls = [...system.services].map(([name, s]): [string, string] => [name, s.url]);
-  return { mode: 'one process per service, on DATABASE_URL and NATS_URL', urls, tokenFor: (u) => system.auth.tokenFor(u), stop: system.stop };
+  return { mode: 'one process per service, on DATABASE_URL and NATS_URL', urls, ...issuerOf(system.identity), stop: system.stop };
 }
 
 async function startEmbedded(): Promise<Started> {
@@ -44,14 +52,14 @@ async function startEmbedded(): Promise<Started> {
     ...(databaseUrl ? { databaseUrl } : {}),
     dataDir: join(STATE_DIR, 'postgres'),
     ports,
-    keyFile: DEV_KEY_FILE,
+    stateDir: STATE_DIR,
     env: { LOG_LEVEL: process.env['LOG_LEVEL'] || 'info' },
     onDatabaseLog: (line) => process.env['LOG_LEVEL'] === 'debug' && process.stdout.write(`postgres    | ${line}\n`),
     logDestination: pretty({ colorize: process.stdout.isTTY, singleLine: true, ignore: 'pid,hostname,version,service,requestId,traceId,spanId', messageFormat: '{service} | {msg}' }),
   });
   const where = system.dataDir ? `embedded Postgres (data in ${system.dataDir})` : 'Postgres at DATABASE_URL';
   const urls = [...system.services].map(([name, s]): [string, string] => [name, s.url]);
-  return { mode: `every service in this process, ${where}, in-process bus`, urls, tokenFor: (u) => system.auth.tokenFor(u), stop: system.stop };
+  return { mode: `every service in this process, ${where}, in-process bus`, urls, ...issuerOf(system.identity), stop: system.stop };
 }
 
 let started: Started | undefined;
@@ -78,14 +86,17 @@ async function main(): Promise<void> {
   process.on('SIGINT', stopAll);
   process.on('SIGTERM', stopAll);
   started = databaseUrl && natsUrl ? await startProcesses(databaseUrl, natsUrl) : await startEmbedded();
-  const token = await started.tokenFor('demo-user');
-  const url = (name: string) => started?.urls.find(([n]) => n === name)?.[1];
-  console.log(`\noO is up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (${started.mode}):`);
+  const gateway = publicGatewayUrl(started);
+  console.log(`\noO is up at ${gateway} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (${started.mode}).`);
+  console.log(`  sign in        ${gateway}/v1/auth/sign-in`);
+  console.log(`  API reference  ${gateway}/docs   (OpenAPI: ${gateway}/openapi.json)`);
+  if (started.idpIssuer) {
+    console.log(`  identity       the local identity provider at ${started.idpIssuer}: any name signs in; "${DEV_ADMIN_NAME}" is an admin`);
+  }
+  console.log(`  a token        npm run token -- <name>   (signs <name> in as a native app would and prints an access token)`);
+  console.log(`\nEvery service (the gateway is the only one clients call):`);
   for (const [name, serviceUrl] of started.urls) console.log(`  ${name.padEnd(12)} ${serviceUrl}`);
-  console.log(`\nA token for user "demo-user", valid 12 h (this run's dev key):\n  export TOKEN=${token}`);
-  if (url('profile')) console.log(`  curl -H "authorization: Bearer $TOKEN" ${url('profile')}/v1/profiles/demo-user/features`);
-  if (url('recommender')) console.log(`  curl -X POST -H "authorization: Bearer $TOKEN" ${url('recommender')}/v1/recommend`);
-  console.log(`\nThe dev signing key is in ${DEV_KEY_FILE} (npm run simulate reads it). Ctrl-C stops everything.`);
+  console.log(`\nCtrl-C stops everything.`);
 }
 
 main().catch((err: unknown) => {

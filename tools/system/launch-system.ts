@@ -1,14 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { deleteStreamsWithPrefix, freePort } from '@oo/testing';
 import { discoverServices, ROOT, type ServiceEntry } from '../services';
-import { createDevAuth, type DevAuth } from './dev-auth';
+import { prepareDevIdentity, type DevIdentity } from './dev-identity';
+import { signInDevUser, type DevSession } from './dev-sign-in';
+import { DEV_IDP_PORT } from './in-process-system';
 import { devSystemEnv, envName, urlOf } from './system-env';
-import { writeServiceTokenFiles } from './service-token-files';
 import { runScript, startServiceProcess, waitReady, type ServiceProcess } from './service-process';
 
 export interface SystemOptions {
@@ -24,15 +25,16 @@ export interface SystemOptions {
   streamMaxBytes?: string;
   /** Extra environment for every service, e.g. a short REWARD_WINDOW_MS. */
   env?: Readonly<Record<string, string>>;
-  /** Where the dev signing key is written for tools that act as users. */
-  keyFile?: string;
+  /** Where the system's secrets live (client secrets, auth's key-encryption key); a temporary folder when unset. */
+  stateDir?: string;
   onLine?: (service: string, line: string) => void;
 }
 
 export interface RunningSystem {
   readonly services: ReadonlyMap<string, ServiceProcess>;
-  readonly auth: DevAuth;
-  readonly keyFile: string;
+  readonly identity: DevIdentity;
+  /** Signs a person in at the local identity provider through the gateway, as a native app. */
+  signIn(name: string): Promise<DevSession>;
   url(service: string): string;
   stop(): Promise<void>;
 }
@@ -49,11 +51,15 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
   const entries = discoverServices();
   const ports = new Map<string, number>();
   for (const s of entries) ports.set(s.name, options.ports === 'free' ? await freePort() : s.port);
-  const keyDir = options.keyFile ? undefined : mkdtempSync(join(tmpdir(), 'oo-system-'));
-  const keyFile = options.keyFile ?? join(keyDir as string, 'dev-auth.json');
-  const auth = await createDevAuth();
-  auth.writeKeyFile(keyFile);
-  const tokens = await writeServiceTokenFiles(auth, join(dirname(keyFile), 'tokens'), entries.map((s) => s.name));
+  const tempDir = options.stateDir ? undefined : mkdtempSync(join(tmpdir(), 'oo-system-'));
+  const identity = await prepareDevIdentity({
+    stateDir: join(options.stateDir ?? (tempDir as string), 'identity'),
+    services: entries.map((s) => s.name),
+    gatewayPort: ports.get('gateway') ?? 0,
+    authPort: ports.get('auth') ?? 0,
+    idpPort: options.ports === 'free' ? 0 : DEV_IDP_PORT,
+    env: process.env,
+  });
 
   const base: NodeJS.ProcessEnv = {
     ...process.env,
@@ -61,19 +67,18 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
     NATS_URL: options.natsUrl,
     STREAM_PREFIX: options.streamPrefix ?? '',
     ...(options.streamMaxBytes ? { STREAM_MAX_BYTES: options.streamMaxBytes } : {}),
-    ...devSystemEnv(entries, ports, auth),
-    ...options.env,
+    ...devSystemEnv(entries, ports),
   };
   const schemaEnv = (s: ServiceEntry): NodeJS.ProcessEnv =>
     options.schemaPrefix ? { DB_SCHEMA: `${options.schemaPrefix}_${envName(s.name).toLowerCase()}` } : {};
 
-  for (const s of entries) if (s.migrate) runScript(`migrating ${s.name}`, s.migrate, { ...base, ...schemaEnv(s) });
-  runScript('provisioning NATS', join(ROOT, 'tools/provision/provision.ts'), base);
+  const envOf = (s: ServiceEntry): NodeJS.ProcessEnv => ({ ...base, ...schemaEnv(s), ...identity.envFor(s.name), ...options.env });
+  for (const s of entries) if (s.migrate) runScript(`migrating ${s.name}`, s.migrate, envOf(s));
+  runScript('provisioning NATS', join(ROOT, 'tools/provision/provision.ts'), { ...base, ...options.env });
 
   const services = new Map<string, ServiceProcess>();
   for (const s of entries) {
-    const env = { ...base, ...schemaEnv(s), SERVICE_TOKEN: undefined, SERVICE_TOKEN_FILE: tokens.pathFor(s.name) };
-    services.set(s.name, startServiceProcess(s, ports.get(s.name) as number, env, (line) => options.onLine?.(s.name, line)));
+    services.set(s.name, startServiceProcess(s, ports.get(s.name) as number, envOf(s), (line) => options.onLine?.(s.name, line)));
   }
   // Whatever happens to the caller, its services must not outlive it.
   const killAll = (): void => {
@@ -82,11 +87,11 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
   process.once('exit', killAll);
   const stop = async (): Promise<void> => {
     process.off('exit', killAll);
-    tokens.stop();
     await Promise.all([...services.values()].map((s) => s.stop()));
+    await identity.stop();
     if (options.streamPrefix) await deletePrefixedStreams(options.natsUrl, options.streamPrefix);
     if (options.schemaPrefix) await dropSchemas(options.databaseUrl, entries.map((s) => schemaEnv(s)['DB_SCHEMA'] as string));
-    if (keyDir) rmSync(keyDir, { recursive: true, force: true });
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   };
   try {
     await Promise.all([...services.values()].map((s) => waitReady(s)));
@@ -96,8 +101,8 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
   }
   return {
     services,
-    auth,
-    keyFile,
+    identity,
+    signIn: (name) => signInDevUser(urlOf(services, 'gateway'), name),
     url: (name) => urlOf(services, name),
     stop,
   };

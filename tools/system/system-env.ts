@@ -1,17 +1,17 @@
 import type { ServiceEntry } from '../services';
-import { DEV_ISSUER, type DevAuth } from './dev-auth';
 
 /** `ml-serving` → `ML_SERVING`, as in `ML_SERVING_URL`. */
 export function envName(service: string): string {
   return service.toUpperCase().replaceAll('-', '_');
 }
 
-/** What every service of a development system is told: the dev issuer and keys, and where each of the others listens. */
-export function devSystemEnv(entries: readonly ServiceEntry[], ports: ReadonlyMap<string, number>, auth: DevAuth): Record<string, string | undefined> {
+/** What every service of a development system is told: where each of the others listens, and no inherited secrets. */
+export function devSystemEnv(entries: readonly ServiceEntry[], ports: ReadonlyMap<string, number>): Record<string, string | undefined> {
   return {
-    AUTH_ISSUER: DEV_ISSUER,
-    AUTH_JWKS: auth.jwks,
-    AUTH_JWKS_URL: undefined,
+    AUTH_JWKS: undefined,
+    SERVICE_TOKEN: undefined,
+    SERVICE_TOKEN_FILE: undefined,
+    SERVICE_CLIENT_SECRET: undefined,
     ...Object.fromEntries(entries.map((s) => [`${envName(s.name)}_URL`, `http://127.0.0.1:${ports.get(s.name)}`])),
   };
 }
