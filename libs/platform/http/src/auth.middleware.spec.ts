@@ -89,9 +89,22 @@ describe('requireAuth with inline JWKS', () => {
       .setSubject('user-1')
       .setIssuer(ISSUER)
       .setAudience('oo')
+      .setIssuedAt()
       .sign(tokens.signingKey);
     const res = await expectInvalidToken(app(), `Bearer ${token}`);
     expect(res.body.detail).toBe("the token's exp claim is not acceptable");
+  });
+
+  it('rejects a token without an issue time (revocations are judged by it)', async () => {
+    const token = await new SignJWT({ token_use: 'access' })
+      .setProtectedHeader({ alg: 'ES256', kid: KID })
+      .setSubject('user-1')
+      .setIssuer(ISSUER)
+      .setAudience('oo')
+      .setExpirationTime('5m')
+      .sign(tokens.signingKey);
+    const res = await expectInvalidToken(app(), `Bearer ${token}`);
+    expect(res.body.detail).toBe("the token's iat claim is not acceptable");
   });
 
   it('recognises the admin role', async () => {

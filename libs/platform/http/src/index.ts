@@ -42,7 +42,10 @@ export {
   type JwtVerifier,
   type JwtVerifierOptions,
   type Principal,
+  type TokenVerifier,
 } from './jwt-verifier';
+export { createJwksKeySource, KeysUnavailableError, type JwksKeySource, type JwksKeySourceOptions, type KeySourceHealth, type KeySourceLogger } from './jwks-key-source';
+export { RevocationList, type Revocation } from './revocation-list';
 export { requireAuth, requireSelfOrAdmin, requireServiceOrAdmin, requireAdmin, principal, type SelfOrAdminOptions } from './auth.middleware';
 export { onShutdown, type ShutdownStep, type ShutdownOptions, type ShutdownHandle, type SignalSource } from './shutdown';
 export { listen, serverPort, closeServer, type CloseServerOptions } from './server';

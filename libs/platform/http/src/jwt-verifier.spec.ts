@@ -1,5 +1,6 @@
 import { createTokenFactory, ISSUER } from '../test/token-factory';
 import { createJwtVerifier } from './jwt-verifier';
+import { RevocationList } from './revocation-list';
 import { VerifiedTokenCache } from './verified-token-cache';
 
 describe('createJwtVerifier with its verified-token cache', () => {
@@ -25,6 +26,47 @@ describe('createJwtVerifier with its verified-token cache', () => {
     const forged = await tokens.sign({ key: tokens.otherKey });
     await expect(verifier.verify(forged)).rejects.toThrow();
     await expect(verifier.verify(forged)).rejects.toThrow();
+  });
+});
+
+describe('revocation', () => {
+  const nowSec = Math.floor(Date.now() / 1000);
+
+  it("refuses the user's tokens issued before revokedBefore, cached ones too, and accepts later ones and other users'", async () => {
+    const tokens = await createTokenFactory();
+    const verifier = createJwtVerifier({ issuer: ISSUER, jwks: tokens.jwks });
+    const old = await tokens.sign({ issuedAt: nowSec - 60, claims: { sub: 'ana' } });
+    const other = await tokens.sign({ issuedAt: nowSec - 60, claims: { sub: 'bo' } });
+    await verifier.verify(old); // now in the cache
+    verifier.revoke({ userId: 'ana', revokedBefore: new Date((nowSec - 30) * 1000) });
+    await expect(verifier.verify(old)).rejects.toMatchObject({ code: 'AUTH_INVALID_TOKEN', message: 'the token has been revoked' });
+    await expect(verifier.verify(other)).resolves.toMatchObject({ userId: 'bo' });
+    await expect(verifier.verify(await tokens.sign({ issuedAt: nowSec - 10, claims: { sub: 'ana' } }))).resolves.toMatchObject({ userId: 'ana' });
+  });
+
+  it("with a session id, refuses only that session's tokens", async () => {
+    const tokens = await createTokenFactory();
+    const verifier = createJwtVerifier({ issuer: ISSUER, jwks: tokens.jwks });
+    const phone = await tokens.sign({ issuedAt: nowSec - 60, claims: { sub: 'ana', sid: 'web-1' } });
+    const laptop = await tokens.sign({ issuedAt: nowSec - 60, claims: { sub: 'ana', sid: 'web-2' } });
+    const noSession = await tokens.sign({ issuedAt: nowSec - 60, claims: { sub: 'ana' } });
+    verifier.revoke({ userId: 'ana', revokedBefore: new Date(nowSec * 1000), sessionId: 'web-1' });
+    await expect(verifier.verify(phone)).rejects.toMatchObject({ message: 'the token has been revoked' });
+    await expect(verifier.verify(laptop)).resolves.toMatchObject({ userId: 'ana' });
+    await expect(verifier.verify(noSession)).resolves.toMatchObject({ userId: 'ana' });
+  });
+
+  it('forgets a revocation once every token it could match has expired', () => {
+    const list = new RevocationList(3_600_000);
+    const t0 = Date.parse('2026-01-01T00:00:00Z');
+    list.add({ userId: 'ana', revokedBefore: new Date(t0) }, t0);
+    list.add({ userId: 'bo', revokedBefore: new Date(t0), sessionId: 's' }, t0);
+    list.add({ userId: 'cy', revokedBefore: new Date(t0 - 3_600_000) }, t0); // nothing left to match
+    expect(list.size).toBe(2);
+    expect(list.isRevoked('ana', t0 / 1000 - 1, undefined, t0 + 3_599_000)).toBe(true);
+    list.add({ userId: 'dee', revokedBefore: new Date(t0 + 3_600_000) }, t0 + 3_600_001);
+    expect(list.size).toBe(1);
+    expect(list.isRevoked('ana', t0 / 1000 - 1, undefined, t0 + 3_600_001)).toBe(false);
   });
 });
 

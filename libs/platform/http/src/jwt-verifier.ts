@@ -1,7 +1,8 @@
+import { createJwksKeySource, type JwksKeySource, type KeySourceHealth, type KeySourceLogger } from './jwks-key-source';
+import { RevocationList, type Revocation } from './revocation-list';
 import { VerifiedTokenCache } from './verified-token-cache';
 import {
   createLocalJWKSet,
-  createRemoteJWKSet,
   errors,
   jwtVerify,
   type JSONWebKeySet,
@@ -50,7 +51,10 @@ export interface JwtVerifierOptions {
   issuer: string;
   /** Expected `aud`; default `oo`. */
   audience?: string;
-  /** Where to fetch the signing keys (AUTH_JWKS_URL); cached, refetched on an unknown `kid`. */
+  /**
+   * Where to fetch the signing keys (AUTH_JWKS_URL): refreshed every few minutes and on an unknown
+   * `kid` (at most every 30 s); the last good keys stay in use while the endpoint is down.
+   */
   jwksUrl?: string;
   /** The signing keys inline (AUTH_JWKS). Give exactly one of `jwksUrl` and `jwks`. */
   jwks?: JSONWebKeySet;
@@ -60,11 +64,31 @@ export interface JwtVerifierOptions {
   now?: () => Date;
   /** How many verified tokens to remember until they expire; 0 turns the cache off. Default 10 000. */
   cacheSize?: number;
+  /** The longest lifetime of any token the issuer signs, in seconds: how long a revocation is kept. Default 3600. */
+  maxTokenLifetimeSec?: number;
+  /** Where JWKS outages are reported (once each). */
+  log?: KeySourceLogger;
+  /** Timings of the JWKS key source (tests). */
+  jwksTimings?: { refreshIntervalMs?: number; unknownKidCooldownMs?: number; timeoutMs?: number; retryWithoutKeysMs?: number };
 }
 
+/** What `requireAuth` needs: a token in, the caller out. */
 export interface JwtVerifier {
   /** Resolves to the caller, or rejects with an `AuthError`. */
   verify(token: string): Promise<Principal>;
+}
+
+/** The verifier `createJwtVerifier` builds: it also applies revocations and owns its key refresh. */
+export interface TokenVerifier extends JwtVerifier {
+  /**
+   * From now on refuses the user's tokens issued before `revokedBefore` (only those of session
+   * `sessionId` when given), including tokens verified and cached earlier.
+   */
+  revoke(revocation: Revocation): void;
+  /** Where the signing keys stand (always `hasKeys` with inline keys). */
+  keysHealth(): KeySourceHealth;
+  /** Stops the background key refresh (shutdown). */
+  close(): void;
 }
 
 // jose errors that mean "this token is not acceptable". Anything else (JWKS endpoint down,
@@ -81,12 +105,24 @@ const TOKEN_ERROR_CODES = new Set<string>([
   errors.JWKSMultipleMatchingKeys.code,
 ]);
 
-function keySource(options: JwtVerifierOptions): JWTVerifyGetKey {
+function keySource(options: JwtVerifierOptions): Pick<JwksKeySource, 'getKey' | 'health' | 'stop'> {
   if ((options.jwksUrl === undefined) === (options.jwks === undefined)) {
     throw new TypeError('createJwtVerifier needs exactly one of jwksUrl and jwks');
   }
-  return options.jwks ? createLocalJWKSet(options.jwks) : createRemoteJWKSet(new URL(String(options.jwksUrl)));
+  if (options.jwks) {
+    const getKey: JWTVerifyGetKey = createLocalJWKSet(options.jwks);
+    return { getKey, health: () => ({ hasKeys: true, lastFetchFailed: false }), stop: () => undefined };
+  }
+  return createJwksKeySource({ url: String(options.jwksUrl), ...options.jwksTimings, ...(options.log ? { log: options.log } : {}), ...(options.now ? { now: () => (options.now as () => Date)().getTime() } : {}) });
 }
+
+interface Verified {
+  readonly principal: Principal;
+  readonly iat: number;
+  readonly sid?: string | undefined;
+}
+
+const REVOKED = 'the token has been revoked';
 
 function rolesOf(payload: JWTPayload): string[] {
   const roles = payload['roles'];
@@ -117,36 +153,44 @@ function describe(err: unknown): string {
 
 /**
  * Verifies bearer access tokens: ES256 signatures only (so `none` and HMAC tokens are refused
- * before any key is touched), issuer, audience `oo`, required `sub` and `exp`, and `token_use`
+ * before any key is touched), issuer, audience `oo`, required `sub`, `exp` and `iat`, and `token_use`
  * `access` (a user) or `service` (one of our services); any other `token_use`, or none, is refused.
+ * Revoked tokens (`revoke`, fed from `users.revoked` by the kit) are refused, cached or not.
  *
  * @example
  * const verifier = createJwtVerifier({ issuer: config.AUTH_ISSUER, jwksUrl: config.AUTH_JWKS_URL, jwks: config.AUTH_JWKS });
  * router.use(requireAuth(verifier));
  */
-export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
+export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
   const keys = keySource(options);
   const audience = options.audience ?? OO_AUDIENCE;
   const clockTolerance = options.clockToleranceSec ?? 5;
-  const cache = new VerifiedTokenCache<Principal>(options.cacheSize ?? 10_000);
+  const cache = new VerifiedTokenCache<Verified>(options.cacheSize ?? 10_000);
+  const revocations = new RevocationList(((options.maxTokenLifetimeSec ?? 3_600) + clockTolerance) * 1000);
   const nowMs = (): number => (options.now ? options.now() : new Date()).getTime();
+  const admit = (verified: Verified, at: number): Principal => {
+    if (revocations.isRevoked(verified.principal.userId, verified.iat, verified.sid, at)) throw new AuthError('AUTH_INVALID_TOKEN', REVOKED);
+    return verified.principal;
+  };
   return {
     async verify(token) {
-      const cached = cache.get(token, nowMs());
-      if (cached) return cached;
+      const at = nowMs();
+      const cached = cache.get(token, at);
+      if (cached) return admit(cached, at);
+      let verified: Verified;
       try {
-        const { payload } = await jwtVerify(token, keys, {
+        const { payload } = await jwtVerify(token, keys.getKey, {
           algorithms: ['ES256'],
           issuer: options.issuer,
           audience,
-          requiredClaims: ['sub', 'exp'],
+          requiredClaims: ['sub', 'exp', 'iat'],
           clockTolerance,
           ...(options.now ? { currentDate: options.now() } : {}),
         });
-        const principal = Object.freeze(toPrincipal(payload));
+        const sid = typeof payload['sid'] === 'string' ? payload['sid'] : undefined;
+        verified = Object.freeze({ principal: Object.freeze(toPrincipal(payload)), iat: payload.iat ?? 0, sid });
         // Cached only until `exp` itself (no tolerance), so expiry is never extended.
-        cache.set(token, principal, (payload.exp ?? 0) * 1000);
-        return principal;
+        cache.set(token, verified, (payload.exp ?? 0) * 1000);
       } catch (err) {
         if (err instanceof AuthError) throw err;
         if (err instanceof errors.JOSEError && TOKEN_ERROR_CODES.has(err.code)) {
@@ -154,6 +198,10 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
         }
         throw new AuthError('AUTH_KEYS_UNAVAILABLE', 'the signing keys could not be loaded', { cause: err });
       }
+      return admit(verified, at);
     },
+    revoke: (revocation) => revocations.add(revocation, nowMs()),
+    keysHealth: () => keys.health(),
+    close: () => keys.stop(),
   };
 }

@@ -9,6 +9,8 @@ export interface TokenOptions {
   issuer?: string;
   audience?: string;
   expiresAt?: number | string;
+  /** `iat` in seconds; default now. */
+  issuedAt?: number;
   key?: CryptoKey;
 }
 
@@ -30,7 +32,7 @@ export async function createTokenFactory(): Promise<TokenFactory> {
       .setSubject(String(options.claims?.sub ?? 'user-1'))
       .setIssuer(options.issuer ?? ISSUER)
       .setAudience(options.audience ?? 'oo')
-      .setIssuedAt()
+      .setIssuedAt(options.issuedAt)
       .setExpirationTime(options.expiresAt ?? '5m')
       .sign(options.key ?? pair.privateKey);
   return { jwks, otherKey, signingKey: pair.privateKey, sign };

@@ -1,7 +1,7 @@
 import type { ServiceName } from '@oo/config';
 import type { Kysely, MigrationSet, Transaction } from '@oo/db';
 import type { EnqueuedEvent, EncodeOptions, EventBus, EventCodec, MessageOf, ReceivedEvent, SubjectMap, SubjectOf } from '@oo/events';
-import type { JwtVerifier } from '@oo/http';
+import type { TokenVerifier } from '@oo/http';
 import type { Logger } from '@oo/logger';
 import type { RequestHandler, Router } from 'express';
 import type { Registry } from 'prom-client';
@@ -54,7 +54,8 @@ export interface StatelessKit<Config extends StatelessKitConfig, M extends Subje
   readonly events: EventCodec<M>;
   /** The one Prometheus registry of the process's service: HTTP, events, pool, process and own series. */
   readonly registry: Registry;
-  readonly verifier: JwtVerifier;
+  /** Verifies bearer tokens; revocations from `users.revoked` are applied to it by the kit. */
+  readonly verifier: TokenVerifier;
   readonly clock: () => Date;
   /**
    * This service's bearer token for calls to other services (OAuth client credentials at

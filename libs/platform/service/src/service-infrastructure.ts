@@ -87,11 +87,11 @@ export async function openInfrastructure(
     throw err;
   }
   const events = createEventCodec(descriptor.subjects, { source: name });
-  const verifier = createJwtVerifier({ issuer: config.AUTH_ISSUER, jwksUrl: config.AUTH_JWKS_URL, jwks: config.AUTH_JWKS as JSONWebKeySet | undefined });
+  const verifier = createJwtVerifier({ issuer: config.AUTH_ISSUER, jwksUrl: config.AUTH_JWKS_URL, jwks: config.AUTH_JWKS as JSONWebKeySet | undefined, log });
   const clock = options.clock ?? (() => new Date());
   const serviceToken = options.serviceToken ?? serviceTokenSourceFromConfig(config, name, log);
   const base: StatelessKit<StatelessKitConfig, SubjectMap> = { name, config, log, bus, events, registry: httpMetrics.registry, verifier, clock, serviceToken };
-  const drain: ShutdownStep[] = options.bus ? [] : [{ name: 'drain bus', run: () => bus.drain() }];
+  const drain: ShutdownStep[] = [{ name: 'stop signing-key refresh', run: () => verifier.close() }, ...(options.bus ? [] : [{ name: 'drain bus', run: () => bus.drain() }])];
   if (!dbs) return { kit: base, httpMetrics, eventsMetrics, closeSteps: drain };
 
   const full = config as KitConfig;

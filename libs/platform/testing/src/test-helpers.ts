@@ -22,7 +22,7 @@ export interface TestAuth {
   readonly issuer: string;
   readonly jwks: string;
   /**
-   * A 10-minute ES256 token for `subject` (audience `oo`): a user's access token
+   * A 10-minute ES256 token for `subject` (audience `oo`, `iat` now): a user's access token
    * (`token_use: 'access'`) unless `claims` say otherwise, e.g. `sign('ada', { roles: ['admin'] })`
    * or `sign('recommender', { token_use: 'service' })`; `{ token_use: undefined }` leaves it out.
    */
@@ -48,6 +48,7 @@ export async function createTestAuth(issuer = TEST_ISSUER): Promise<TestAuth> {
         .setSubject(subject)
         .setIssuer(issuer)
         .setAudience('oo')
+        .setIssuedAt()
         .setExpirationTime('10m')
         .sign(privateKey),
   };
