@@ -16,7 +16,7 @@ describe('callers at the gateway', () => {
   let jwks: string;
   let upstream: Server;
   let upstreamCalls = 0;
-  let stops: (() => Promise<void>)[] = [];
+  const stops: (() => Promise<void>)[] = [];
 
   const mint = (claims: JWTPayload = {}, options: { key?: CryptoKey; kid?: string; exp?: number | string; nbf?: number | string } = {}) => {
     const jwt = new SignJWT({ token_use: 'access', ...claims })

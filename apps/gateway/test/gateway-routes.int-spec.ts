@@ -1,3 +1,5 @@
+import { createApiClient } from '@oo/api-client';
+import { gatewayApiDocument } from '../src/app';
 import { call as send, type CallOptions } from './support/client';
 import { startGatewaySystem, type GatewaySystem } from './support/gateway-system';
 
@@ -99,5 +101,33 @@ describe('the gateway API for an app with a bearer token', () => {
     const res = await send(s.baseUrl, 'GET', '/v1/me', { token: await s.tokenFor('recommender', { token_use: 'service' }) });
     expect(res.status).toBe(403);
     expect(res.body['code']).toBe('GATEWAY_USER_REQUIRED');
+  });
+
+  it('answers every documented route with the route itself, never a router 404 (here or upstream)', async () => {
+    const doc = gatewayApiDocument() as unknown as { paths: Record<string, Record<string, unknown>> };
+    const sample: Record<string, string> = { id: '00000000-0000-4000-8000-000000000000', userId: 'ada' };
+    const answers: string[] = [];
+    for (const [template, operations] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(operations)) {
+        const path = template.replace(/\{([A-Za-z0-9_]+)\}/g, (_m, name: string) => sample[name] ?? 'x');
+        const res = await call(method.toUpperCase(), path, 'root');
+        if (res.status === 404 && ['ROUTE_NOT_FOUND', undefined].includes(res.body['code'] as string | undefined)) answers.push(`${method} ${template} → router 404`);
+        if (res.status >= 500) answers.push(`${method} ${template} → ${res.status} ${String(res.body['code'])}`);
+      }
+    }
+    expect(Object.keys(doc.paths).length).toBeGreaterThan(15);
+    expect(answers).toEqual([]);
+  });
+
+  it('works with the generated client (@oo/api-client)', async () => {
+    const api = createApiClient({ baseUrl: s.baseUrl, accessToken: () => s.tokenFor('gus') });
+    const { data: tip, response } = await api.POST('/v1/tips');
+    expect(response.status).toBe(200);
+    const feedback = await api.POST('/v1/tips/{id}/feedback', { params: { path: { id: tip?.decisionId ?? '' } }, body: { reaction: 'snooze' } });
+    expect(feedback.data?.reaction).toBe('snooze');
+    const patched = await api.PATCH('/v1/me/preferences', { body: { timezone: 'Europe/Paris' } });
+    expect(patched.data?.timezone).toBe('Europe/Paris');
+    const refused = await api.POST('/v1/tips/{id}/feedback', { params: { path: { id: 'not-a-uuid' } }, body: { reaction: 'done' } });
+    expect(refused.error?.code).toBe('VALIDATION_FAILED');
   });
 });
