@@ -73,6 +73,33 @@ export interface EventSubscription {
   stop(): Promise<void>;
 }
 
+/** A subscription every process gets on its own: each sees every event, nothing is acked. */
+export interface FanOutSpec {
+  /** One subject, without the stream prefix, e.g. `users.revoked`. */
+  readonly subject: string;
+  /** Events stored from this time on are delivered first, then new ones as they come. */
+  readonly since: Date;
+  /** The stream's name without prefix; found from the subject when omitted. */
+  readonly stream?: string;
+}
+
+/** One event of a fan-out subscription. */
+export interface FanOutEvent {
+  readonly subject: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly data: Uint8Array;
+  readonly streamSequence: number;
+}
+
+/** Handles a fan-out event; a throw is logged and the event is not redelivered. */
+export type FanOutHandler = (event: FanOutEvent) => void | Promise<void>;
+
+export interface FanOutSubscription {
+  health(): SubscriptionHealth;
+  /** Stops delivering and resolves once the handler in flight has finished. */
+  stop(): Promise<void>;
+}
+
 export interface BusHealth {
   readonly healthy: boolean;
   readonly reason?: string;
@@ -87,6 +114,12 @@ export interface EventBus {
   /** Stores the event and resolves once the broker acknowledged it. */
   publish(event: EncodedEvent): Promise<PublishReceipt>;
   subscribe(spec: SubscriptionSpec, handler: DeliveryHandler): Promise<EventSubscription>;
+  /**
+   * Subscribes this process alone (not load-balanced between a service's instances): every event
+   * on the subject since `spec.since`, then each new one, in order. For state every instance
+   * keeps in memory, such as token revocations. Resumes by itself after a broken connection.
+   */
+  subscribeFanOut(spec: FanOutSpec, handler: FanOutHandler): Promise<FanOutSubscription>;
   health(): BusHealth;
   /** Lets in-flight work finish and closes the connection. */
   drain(): Promise<void>;

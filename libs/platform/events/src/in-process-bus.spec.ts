@@ -101,4 +101,29 @@ describe('in-process bus', () => {
     await bus.drain();
     await expect(bus.publish(counted(3))).rejects.toMatchObject({ code: 'EVENTS_BUS_CLOSED' });
   });
+
+  it('gives every fan-out subscriber every event, the retained ones since its start time first', async () => {
+    const bus = createInProcessBus();
+    await bus.publish(counted(1));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const since = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await bus.publish(counted(2));
+    const first: number[] = [];
+    const second: number[] = [];
+    const value = (e: { subject: string; headers: Readonly<Record<string, string>>; data: Uint8Array }) => valueOf({ ...e, deliveryCount: 1 } as Delivery);
+    await bus.subscribeFanOut({ subject: 'signals.test.counted', since }, (e) => void first.push(value(e)));
+    const sub = await bus.subscribeFanOut({ subject: 'signals.test.counted', since: new Date(0) }, (e) => void second.push(value(e)));
+    // A durable on the same subject does not take events away from them.
+    await bus.subscribe({ durable: 'a__counted', subject: 'signals.test.counted' }, async (d) => d.ack());
+    await bus.publish(counted(3));
+    await until(() => first.length === 2 && second.length === 3);
+    expect(first).toEqual([2, 3]);
+    expect(second).toEqual([1, 2, 3]);
+    await sub.stop();
+    await bus.publish(counted(4));
+    await until(() => first.length === 3);
+    expect(second).toEqual([1, 2, 3]);
+    await bus.drain();
+  });
 });

@@ -14,6 +14,7 @@ import {
 } from './event-bus.types';
 import { createEventsMetrics, type EventsMetrics } from './events-metrics';
 import { subjectCovers } from './stream-names';
+import { FanOutHub, type StoredAt } from './in-process-fan-out';
 
 export interface InProcessBusOptions {
   log?: EventsLogger;
@@ -26,10 +27,7 @@ export interface InProcessBusOptions {
   ackWaitMs?: number;
 }
 
-interface StoredEvent {
-  seq: number;
-  event: EncodedEvent;
-}
+type StoredEvent = StoredAt;
 
 interface Pending {
   stored: StoredEvent;
@@ -45,7 +43,8 @@ interface Durable {
 /**
  * The bus in one process, for the zero-setup `npm start` and unit tests: durables remember their
  * position across subscribe/stop, nak'ed deliveries come back with a higher delivery count, and
- * one ordering key (`ce-subject`) is handled in order. Nothing survives a restart.
+ * one ordering key (`ce-subject`) is handled in order; fan-out subscribers each get every event
+ * (and the retained ones since their `since`). Nothing survives a restart.
  *
  * @example
  * const bus = createInProcessBus({ log });
@@ -59,6 +58,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}): EventBus 
   const stored: StoredEvent[] = [];
   const seen = new Map<string, { seq: number; at: number }>();
   const durables = new Map<string, Durable>();
+  const fanOut = new FanOutHub(log);
   const timers = new Set<NodeJS.Timeout>();
   let nextSeq = 1;
   let closed = false;
@@ -123,7 +123,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}): EventBus 
     const id = event.msgId ?? event.headers[CE_HEADERS.id];
     const previous = id ? seen.get(id) : undefined;
     if (previous && now - previous.at < dedupeWindowMs) return { stream: 'in-process', seq: previous.seq, duplicate: true };
-    const entry = { seq: nextSeq++, event };
+    const entry = { seq: nextSeq++, event, atMs: now };
     stored.push(entry);
     if (stored.length > retain) stored.shift();
     if (id) seen.set(id, { seq: entry.seq, at: now });
@@ -134,6 +134,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}): EventBus 
       durable.queue.push({ stored: entry, deliveryCount: 1 });
       pump(durable);
     }
+    fanOut.published(entry);
     return { stream: 'in-process', seq: entry.seq, duplicate: false };
   };
 
@@ -169,12 +170,16 @@ export function createInProcessBus(options: InProcessBusOptions = {}): EventBus 
     kind: 'in-process',
     publish,
     subscribe,
+    subscribeFanOut: async (spec, handler) => {
+      if (closed) throw new EventsError('EVENTS_BUS_CLOSED', 'the bus is closed');
+      return fanOut.subscribe(spec, handler, stored);
+    },
     health: () => (closed ? { healthy: false, reason: 'closed' } : { healthy: true }),
     async drain() {
       closed = true;
       const running = [...durables.values()].map((d) => d.active?.dispatcher.idle());
       durables.forEach((d) => (d.active = undefined));
-      await Promise.all(running);
+      await Promise.all([...running, fanOut.close()]);
       timers.forEach((t) => clearTimeout(t));
       timers.clear();
     },

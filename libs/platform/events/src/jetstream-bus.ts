@@ -10,10 +10,14 @@ import {
   type EventBus,
   type EventSubscription,
   type EventsLogger,
+  type FanOutHandler,
+  type FanOutSpec,
+  type FanOutSubscription,
   type PublishReceipt,
   type SubscriptionSpec,
 } from './event-bus.types';
 import { createEventsMetrics, type EventsMetrics } from './events-metrics';
+import { JetStreamFanOut } from './jetstream-fan-out';
 import { JetStreamSubscription } from './jetstream-subscription';
 import { connectInBackground } from './nats-connector';
 import { assertStreamPrefix, prefixSubject } from './stream-names';
@@ -118,6 +122,7 @@ function openBus(options: JetStreamBusOptions, ownsConnection: boolean) {
   };
   const timeout = options.publishTimeoutMs ?? 5_000;
   const subscriptions = new Set<JetStreamSubscription>();
+  const fanOuts = new Set<JetStreamFanOut>();
   const drainHooks: (() => Promise<void>)[] = [];
   let link: Link | undefined;
   let connected = false;
@@ -186,12 +191,20 @@ function openBus(options: JetStreamBusOptions, ownsConnection: boolean) {
     return sub;
   };
 
+  const subscribeFanOut = async (spec: FanOutSpec, handler: FanOutHandler): Promise<FanOutSubscription> => {
+    if (closed) throw new EventsError('EVENTS_BUS_CLOSED', 'the bus is closed');
+    const sub = new JetStreamFanOut(() => link, () => connected && !closed, spec, handler, { ...settings, onStopped: (s) => fanOuts.delete(s) });
+    fanOuts.add(sub);
+    return sub;
+  };
+
   const methods: Omit<JetStreamBus, 'connection' | 'jsm'> = {
     kind: 'jetstream',
     prefix,
     whenConnected: () => firstConnection,
     publish,
     subscribe,
+    subscribeFanOut,
     health(): BusHealth {
       if (closed || link?.nc.isClosed()) return { healthy: false, reason: 'closed' };
       return link && connected ? { healthy: true } : { healthy: false, reason: 'disconnected' };
@@ -201,7 +214,7 @@ function openBus(options: JetStreamBusOptions, ownsConnection: boolean) {
       closed = true;
       connectedOnce?.reject(new EventsError('EVENTS_BUS_CLOSED', 'the bus was drained before NATS answered'));
       for (const hook of drainHooks) await hook();
-      await Promise.all([...subscriptions].map((sub) => sub.stop()));
+      await Promise.all([...subscriptions, ...fanOuts].map((sub) => sub.stop()));
       const nc = link?.nc;
       if (!ownsConnection || !nc || nc.isClosed()) return;
       // While reconnecting there is nothing to flush, and a drain would wait for a server that is not there.

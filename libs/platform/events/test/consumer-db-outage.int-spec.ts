@@ -24,6 +24,7 @@ function recording(bus: EventBus, seen: Array<{ id: string; count: number }>): E
         seen.push({ id: d.headers['ce-id'] ?? '', count: d.deliveryCount });
         return handler(d);
       }),
+    subscribeFanOut: (spec, handler) => bus.subscribeFanOut(spec, handler),
     health: () => bus.health(),
     drain: () => bus.drain(),
   };

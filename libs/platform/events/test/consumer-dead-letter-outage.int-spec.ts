@@ -44,6 +44,7 @@ function faultyDeadLetters(bus: EventBus): FaultyDeadLetters {
           term: (reason) => (actions.push(`${tag}:term`), d.term(reason)),
         });
       }),
+    subscribeFanOut: (spec, handler) => bus.subscribeFanOut(spec, handler),
     health: () => bus.health(),
     drain: () => bus.drain(),
   };

@@ -30,3 +30,4 @@ export {
   type ServiceTokenConfig,
   type ServiceTokenSource,
 } from './service-token';
+export { startRevocationFanOut, REVOKED_SUBJECT, type RevocationFanOut, type RevocationFanOutOptions, type RevokedEvent, type RevokedListener } from './revocation-fan-out';

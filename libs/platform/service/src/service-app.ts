@@ -28,6 +28,8 @@ export function buildServiceApp<Ctx extends { log: Infrastructure['kit']['log'] 
   const db = 'db' in infra.kit ? (infra.kit.db as Parameters<typeof isDbReachable>[0]) : undefined;
   if (db) readiness.add('database', () => isDbReachable(db));
   readiness.add('nats', () => infra.kit.bus.health().healthy, { critical: false });
+  // Without it revoked tokens stay good here until they expire: serve, but say so.
+  readiness.add('revocations', () => infra.revocations.healthy(), { critical: false });
   if (infra.consumerDb) readiness.add('consumers', () => consumers.every((c) => c.health().healthy), { critical: false });
   for (const [name, check] of Object.entries(descriptor.readiness ?? {})) readiness.add(name, () => check(ctx));
   const app = createBaseApp({

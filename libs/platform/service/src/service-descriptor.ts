@@ -7,6 +7,7 @@ import type { RequestHandler, Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
 import { ServiceKitError } from './service-error';
+import type { RevokedListener } from './revocation-fan-out';
 
 /** The keys the kit reads from every service's configuration (`statelessServiceSchema`). */
 export interface StatelessKitConfig {
@@ -62,6 +63,12 @@ export interface StatelessKit<Config extends StatelessKitConfig, M extends Subje
    * AUTH_TOKEN_URL; cached and renewed). Rejects with `ServiceTokenError`; fetched on first use.
    */
   readonly serviceToken: () => Promise<string>;
+  /**
+   * Calls `listener` with every `users.revoked` this process receives (each instance gets all of
+   * them), after the verifier already refuses the tokens; for caches of the service's own (the
+   * gateway's session → token cache). Returns the listener's removal.
+   */
+  readonly onRevoked: (listener: RevokedListener) => () => void;
 }
 
 /** What the kit hands a service with a database: the stateless kit plus its pool and outbox. */

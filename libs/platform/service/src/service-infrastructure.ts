@@ -9,6 +9,7 @@ import type { StartServiceOptions } from './start-service';
 import { startErasedUserPruning } from './erased-user-pruning';
 import { registerPoolMetrics } from './pool-metrics';
 import { serviceTokenSourceFromConfig } from './service-token';
+import { startRevocationFanOut, type RevocationFanOut } from './revocation-fan-out';
 
 /** What the kit opens before the service's own setup runs, and the steps that close it again. */
 export interface Infrastructure {
@@ -17,9 +18,14 @@ export interface Infrastructure {
   consumerDb?: Kysely<unknown>;
   httpMetrics: HttpMetrics;
   eventsMetrics: EventsMetrics;
+  /** This process's users.revoked subscription (readiness reports it). */
+  revocations: RevocationFanOut;
   /** Stop the relay, drain the bus (unless shared), close the pools. */
   closeSteps: ShutdownStep[];
 }
+
+/** The longest lifetime of a token auth issues (access tokens ≤ 10 min; an hour leaves room). */
+export const MAX_TOKEN_LIFETIME_SEC = 3_600;
 
 interface Descriptor {
   readonly name: StatelessKit<StatelessKitConfig, SubjectMap>['name'];
@@ -87,12 +93,27 @@ export async function openInfrastructure(
     throw err;
   }
   const events = createEventCodec(descriptor.subjects, { source: name });
-  const verifier = createJwtVerifier({ issuer: config.AUTH_ISSUER, jwksUrl: config.AUTH_JWKS_URL, jwks: config.AUTH_JWKS as JSONWebKeySet | undefined, log });
+  const verifier = createJwtVerifier({ issuer: config.AUTH_ISSUER, jwksUrl: config.AUTH_JWKS_URL, jwks: config.AUTH_JWKS as JSONWebKeySet | undefined, log, maxTokenLifetimeSec: MAX_TOKEN_LIFETIME_SEC });
+  // Every revocation a still-unexpired token could fall under; real time, as the stream keeps it.
+  const since = new Date(Date.now() - MAX_TOKEN_LIFETIME_SEC * 1000);
+  let revocations: RevocationFanOut;
+  try {
+    revocations = await startRevocationFanOut({ bus, subjects: descriptor.subjects, verifier, log, since });
+  } catch (err) {
+    verifier.close();
+    if (!options.bus) await bus.drain();
+    await dbs?.close.run();
+    throw err;
+  }
   const clock = options.clock ?? (() => new Date());
   const serviceToken = options.serviceToken ?? serviceTokenSourceFromConfig(config, name, log);
-  const base: StatelessKit<StatelessKitConfig, SubjectMap> = { name, config, log, bus, events, registry: httpMetrics.registry, verifier, clock, serviceToken };
-  const drain: ShutdownStep[] = [{ name: 'stop signing-key refresh', run: () => verifier.close() }, ...(options.bus ? [] : [{ name: 'drain bus', run: () => bus.drain() }])];
-  if (!dbs) return { kit: base, httpMetrics, eventsMetrics, closeSteps: drain };
+  const base: StatelessKit<StatelessKitConfig, SubjectMap> = { name, config, log, bus, events, registry: httpMetrics.registry, verifier, clock, serviceToken, onRevoked: revocations.onRevoked };
+  const drain: ShutdownStep[] = [
+    { name: 'stop users.revoked subscription', run: () => revocations.stop() },
+    { name: 'stop signing-key refresh', run: () => verifier.close() },
+    ...(options.bus ? [] : [{ name: 'drain bus', run: () => bus.drain() }]),
+  ];
+  if (!dbs) return { kit: base, httpMetrics, eventsMetrics, revocations, closeSteps: drain };
 
   const full = config as KitConfig;
   const enqueue: Enqueue<SubjectMap> = (trx, subject, message, encode = {}) => enqueueEvent(trx, events, subject, message, encode);
@@ -105,5 +126,5 @@ export async function openInfrastructure(
     ...drain,
     dbs.close,
   ];
-  return { kit, consumerDb: dbs.consumerDb, httpMetrics, eventsMetrics, closeSteps };
+  return { kit, consumerDb: dbs.consumerDb, httpMetrics, eventsMetrics, revocations, closeSteps };
 }

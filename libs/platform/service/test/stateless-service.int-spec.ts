@@ -42,7 +42,7 @@ describe('a stateless service', () => {
       expect(await getJson(`${running.url}/echo/hi`)).toEqual({ status: 200, body: { word: 'hi', hasDb: false, hasEnqueue: false } });
       const ready = await getJson(`${running.url}/readyz`);
       expect(ready).toMatchObject({ status: 200, body: { status: 'ready' } });
-      expect(Object.keys(ready.body['checks'] as object).sort()).toEqual(['nats', 'upstream']);
+      expect(Object.keys(ready.body['checks'] as object).sort()).toEqual(['nats', 'revocations', 'upstream']);
       const metrics = await (await fetch(`${running.url}/metrics`)).text();
       expect(metrics).toContain('http_request_duration_seconds_bucket');
       expect(metrics).not.toContain('oo_db_pool_connections');
