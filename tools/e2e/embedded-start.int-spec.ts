@@ -57,9 +57,12 @@ it('npm start serves a tip with nothing configured and stops cleanly on Ctrl-C',
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   try {
     await eventually(async () => (/Ctrl-C stops everything/.test(output) ? true : undefined), `npm start to come up:\n${output}`, 90_000, 200);
-    const token = /export TOKEN=(\S+)/.exec(output)?.[1] ?? '';
-    const recommender = /recommender\s+(http:\/\/\S+)/.exec(output)?.[1] ?? '';
-    const fetchTip = `fetch(${JSON.stringify(`${recommender}/v1/recommend`)}, { method: 'POST', headers: { authorization: 'Bearer ${token}' } }).then(async (r) => console.log(r.status, await r.text()))`;
+    // As a person at that terminal would: a token from `npm run token`, a tip from the gateway.
+    const gateway = /oO is up at (http:\/\/\S+)/.exec(output)?.[1] ?? '';
+    const signedIn = spawnSync('ip', inNamespace([TSX, join(ROOT, 'tools/start/token.ts'), 'ada'], { OO_GATEWAY_URL: gateway }), { cwd: ROOT, encoding: 'utf8' });
+    const token = /export TOKEN=(\S+)/.exec(signedIn.stdout)?.[1];
+    if (!token) throw new Error(`npm run token failed:\n${signedIn.stdout}${signedIn.stderr}`);
+    const fetchTip = `fetch(${JSON.stringify(`${gateway}/v1/tips`)}, { method: 'POST', headers: { authorization: 'Bearer ${token}' } }).then(async (r) => console.log(r.status, await r.text()))`;
     const tip = spawnSync('ip', ['netns', 'exec', ns, process.execPath, '-e', fetchTip], { encoding: 'utf8' });
     expect(tip.stdout).toMatch(/^200 .*"decisionId"/);
   } finally {
@@ -67,6 +70,6 @@ it('npm start serves a tip with nothing configured and stops cleanly on Ctrl-C',
     if (child.pid) process.kill(-child.pid, 'SIGINT');
   }
   await exited;
-  expect(output).toMatch(/oO is up in [\d.]+ s \(every service in this process, embedded Postgres/);
+  expect(output).toMatch(/oO is up at http:\/\/localhost:\d+ in [\d.]+ s \(every service in this process, embedded Postgres/);
   expect(output).toContain('stopped.');
 });
