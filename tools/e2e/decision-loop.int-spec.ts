@@ -1,6 +1,7 @@
 // The decision loop end to end: real profile, recommender and ml-serving processes, real Postgres
 // and JetStream. Nothing here imports a service; it talks to them as a client would.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { eventually, testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
@@ -11,6 +12,17 @@ import { call, connectTaskFeed, SERVICE_WAIT_MS, type TaskFeed } from './e2e-sup
 import { protoOnlyDecoder } from './proto-only-decoder';
 
 jest.setTimeout(240_000);
+
+// Runs a tool to its end without blocking this process's event loop; never rejects.
+async function runTool(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; encoding: 'utf8'; maxBuffer: number }) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(file, args, options);
+    return { status: 0, stdout, stderr };
+  } catch (err) {
+    const failed = err as { code?: number; stdout?: string; stderr?: string; message: string };
+    return { status: failed.code ?? 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? failed.message };
+  }
+}
 
 const prefix = uniqueStreamPrefix('e2e');
 let system: RunningSystem;
@@ -112,10 +124,11 @@ it('turns a task event into a tip, and its feedback into new features and a new 
   }, 'ml-serving to learn from the decision', SERVICE_WAIT_MS, 100);
 });
 
-it('gives a simulated population better tips over time, and offline evaluation reads the log', () => {
+it('gives a simulated population better tips over time, and offline evaluation reads the log', async () => {
   const env = { ...process.env, NATS_URL: testNatsUrl(), STREAM_PREFIX: prefix };
   const tsx = join(ROOT, 'node_modules/.bin/tsx');
-  const simulate = spawnSync(
+  // Not spawnSync: the local identity provider the simulated users sign in at runs in this process.
+  const simulate = await runTool(
     tsx,
     [
       'ml/pipelines/src/simulate/main.ts',
