@@ -8,8 +8,6 @@ import { AuthClient } from './upstream/auth-client';
 import { UpstreamClient } from './upstream/upstream-client';
 
 type GatewayKit = StatelessKit<GatewayConfig, typeof subjects>;
-// TEMPORARY until the kit's ctx.onRevoked lands (H2).
-type PendingRevocationHook = { onRevoked?: (listener: (r: { userId: string; sessionId?: string }) => void) => unknown };
 
 // The gateway's own parts, built once at start-up: one kept-alive pool per upstream and the session cache.
 function setupGateway(kit: GatewayKit) {
@@ -24,9 +22,9 @@ function setupGateway(kit: GatewayKit) {
   const nowMs = () => kit.clock().getTime();
   const sessions = new SessionExchange(upstreams.auth, kit.verifier, new SessionCache(config.SESSION_CACHE_SIZE, nowMs), nowMs);
   // A sign-out anywhere (another instance, auth itself) ends the cached exchange here too.
-  (kit as GatewayKit & PendingRevocationHook).onRevoked?.((revoked) => {
+  kit.onRevoked((revoked) => {
     const dropped = sessions.revoke({ userId: revoked.userId, sessionId: revoked.sessionId });
-    kit.log.debug({ userId: revoked.userId, sessionId: revoked.sessionId, dropped }, 'revoked sessions purged');
+    kit.log.debug({ userId: revoked.userId, sessionId: revoked.sessionId, reason: revoked.reason, dropped }, 'revoked sessions purged');
   });
   const closeUpstreams = () => [authUpstream, upstreams.profile, upstreams.recommender].forEach((u) => u.close());
   return { upstreams, sessions, closeUpstreams };
