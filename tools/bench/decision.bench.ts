@@ -39,7 +39,8 @@ async function main(): Promise<void> {
     schemaPrefix: prefix,
     ports: 'free',
     streamMaxBytes: '256MiB',
-    env: { LOG_LEVEL: 'warn' },
+    // Every simulated client comes from 127.0.0.1: the per-IP limit would measure itself.
+    env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_PER_USER: '1000000' },
   });
   const feed = await connectTaskFeed(testNatsUrl(), prefix);
   try {
