@@ -95,6 +95,8 @@ describe('the gateway API for an app with a bearer token', () => {
     const quality = await call('GET', '/v1/admin/data-quality?limit=2', 'root');
     expect(quality.status).toBe(200);
     expect((quality.body['features'] as unknown[]).length).toBe(2);
+    expect((await call('POST', '/v1/admin/keys/rotate', 'ada')).status).toBe(403);
+    expect((await call('POST', '/v1/admin/keys/rotate', 'root')).body).toMatchObject({ signingKid: expect.any(String) });
   });
 
   it('refuses a service token at the edge', async () => {

@@ -55,6 +55,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotates the signing key now: the published next key signs, the old one stays until its tokens expired */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The keys after the rotation */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KeyRotation"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/users/{userId}/features/rebuild": {
         parameters: {
             query?: never;
@@ -1143,6 +1192,11 @@ export interface components {
             /** @enum {string} */
             status: "fresh" | "recomputed" | "fallback";
             value: number | string;
+        };
+        /** @description The key that signs from now on, and every key in the JWKS */
+        KeyRotation: {
+            publishedKids: string[];
+            signingKid: string;
         };
         Preferences: {
             channels: ("in_app" | "push" | "email")[];

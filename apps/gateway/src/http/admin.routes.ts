@@ -1,4 +1,4 @@
-import { adminProfileSchema } from '../schemas/auth.schemas';
+import { adminProfileSchema, keyRotationSchema } from '../schemas/auth.schemas';
 import { pageQuery, userIdParams } from '../schemas/common.schemas';
 import { dataQualitySchema, featuresSchema } from '../schemas/profile.schemas';
 import { caller } from './caller.middleware';
@@ -34,6 +34,12 @@ export function adminRoutes({ auth, profile }: RouteDeps): AnyRoute[] {
       summary: 'Per feature: eligible users, missing and stale values',
       responses: { 200: { description: 'A page of features', schema: dataQualitySchema } },
       handle: ({ query }, res) => profile.pipe({ method: 'GET', path: `/v1/admin/data-quality${queryString(query)}`, authorization: caller(res).authorization }, res),
+    }),
+    defineRoute({
+      method: 'post', path: '/v1/admin/keys/rotate', tag: 'admin', access: 'admin',
+      summary: 'Rotates the signing key now: the published next key signs, the old one stays until its tokens expired',
+      responses: { 200: { description: 'The keys after the rotation', schema: keyRotationSchema } },
+      handle: (_input, res) => auth.rotateKeys(caller(res).authorization, res),
     }),
   ];
 }

@@ -83,6 +83,10 @@ export const adminProfileSchema = z
   .object({ user: meSchema, preferences: preferencesSchema, features: featuresSchema })
   .meta({ id: 'AdminUserProfile' });
 
+export const keyRotationSchema = z
+  .object({ signingKid: z.string(), publishedKids: z.array(z.string()) })
+  .meta({ id: 'KeyRotation', description: 'The key that signs from now on, and every key in the JWKS' });
+
 /** auth's answers to the gateway's internal calls (README of apps/auth). */
 export const signInAnswer = z.object({ attemptId: z.string(), authorizationUrl: z.string(), expiresAt: z.string() });
 export const callbackAnswer = z.discriminatedUnion('kind', [

@@ -50,6 +50,11 @@ export class AuthClient {
     return checked(meSchema, (await this.send('GET', `/internal/v1/users/${encodeURIComponent(userId)}`, undefined, res)).body, 'GET /internal/v1/users');
   }
 
+  /** Signing-key rotation: an admin's own call (auth checks the admin's token, not ours), piped. */
+  rotateKeys(authorization: string, res: Response): Promise<void> {
+    return this.upstream.pipe({ method: 'POST', path: '/internal/v1/keys/rotate', authorization }, res);
+  }
+
   /** Streams `/oauth/token`'s answer (tokens or an RFC 6749 error) to the client. */
   token(body: Record<string, string>, res: Response): Promise<void> {
     return this.upstream.pipe({ method: 'POST', path: '/oauth/token', body }, res);

@@ -139,6 +139,11 @@ export async function startFakeAuth(keys: TestAuth): Promise<FakeAuth> {
       if (state.failWith) return send(res, state.failWith, problem(state.failWith, 'AUTH_BROKEN', 'told to fail'));
       if (path === '/oauth/token' && req.method === 'POST') return token(body, res, String(req.headers.authorization ?? ''));
       const caller = await verifier.verify(String(req.headers.authorization ?? '').replace(/^Bearer /, '')).catch(() => undefined);
+      if (path === '/internal/v1/keys/rotate' && req.method === 'POST') {
+        // As auth does: the admin's own token, not the gateway's.
+        if (!caller?.isAdmin) return send(res, 403, problem(403, 'AUTH_FORBIDDEN', 'admins only'));
+        return send(res, 200, { signingKid: 'k2', publishedKids: ['k1', 'k2', 'k3'] });
+      }
       if (caller?.service !== 'gateway') return send(res, 403, problem(403, 'AUTH_FORBIDDEN', 'internal routes are for the gateway'));
       state.calls.push(`${req.method} ${path}`);
       await internal(req.method ?? 'GET', path, body, res);
