@@ -3,6 +3,7 @@ import { cookieNames } from './features/session/cookies';
 import { authenticate } from './http/caller.middleware';
 import { adminRoutes } from './http/admin.routes';
 import { authRoutes } from './http/auth.routes';
+import { homeRoutes } from './http/home.routes';
 import { meRoutes } from './http/me.routes';
 import { mountRoutes, type AnyRoute } from './http/route-table';
 import type { RouteDeps } from './http/route-deps';
@@ -23,7 +24,7 @@ import type { GatewayContext } from './service';
  * const doc = buildOpenApiDocument(routeTable(deps));
  */
 export function routeTable(deps: RouteDeps): AnyRoute[] {
-  return [...authRoutes(deps), ...meRoutes(deps), ...tipsRoutes(deps), ...adminRoutes(deps)];
+  return [...homeRoutes(), ...authRoutes(deps), ...meRoutes(deps), ...tipsRoutes(deps), ...adminRoutes(deps)];
 }
 
 // Building the table only reads each route's schemas; a handler that touched these would be a bug.
