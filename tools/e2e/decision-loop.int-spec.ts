@@ -4,11 +4,11 @@ import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { eventually, testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
+import { eventually, testNatsUrl } from '@oo/testing';
 import { ROOT } from '../services';
 import { DEV_ADMIN_NAME } from '../system/dev-identity';
-import { launchSystem, type RunningSystem } from '../system/launch-system';
-import { call, connectTaskFeed, SERVICE_WAIT_MS, type TaskFeed } from './e2e-support';
+import type { RunningSystem } from '../system/launch-system';
+import { call, connectTaskFeed, launchTestSystem, SERVICE_WAIT_MS, type TaskFeed } from './e2e-support';
 import { protoOnlyDecoder } from './proto-only-decoder';
 
 jest.setTimeout(240_000);
@@ -24,29 +24,16 @@ async function runTool(file: string, args: string[], options: { cwd: string; env
   }
 }
 
-const prefix = uniqueStreamPrefix('e2e');
-let system: RunningSystem;
+let prefix: string;
+let system: RunningSystem & { prefix: string };
 let feed: TaskFeed;
 
 beforeAll(async () => {
-  system = await launchSystem({
-    databaseUrl: testDatabaseUrl(),
-    natsUrl: testNatsUrl(),
-    streamPrefix: prefix,
-    schemaPrefix: prefix,
-    ports: 'free',
-    streamMaxBytes: '64MiB',
-    // Unanswered simulated tips are learned from as "no reaction" after 3 s instead of a day.
-    // Upstream deadlines are loosened: three services, Postgres, NATS and the simulated users
-    // share two cores here, and this test is about learning, not about the fallback.
-    env: {
-      LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
-      REWARD_WINDOW_MS: '3000',
-      REWARD_SWEEP_INTERVAL_MS: '500',
-      ML_TIMEOUT_MS: '250',
-      PROFILE_TIMEOUT_MS: '250',
-    },
-  });
+  // Unanswered simulated tips are learned from as "no reaction" after 3 s instead of a day.
+  // Upstream deadlines are loosened: three services, Postgres, NATS and the simulated users
+  // share two cores here, and this test is about learning, not about the fallback.
+  system = await launchTestSystem('e2e', { REWARD_WINDOW_MS: '3000', REWARD_SWEEP_INTERVAL_MS: '500', ML_TIMEOUT_MS: '250', PROFILE_TIMEOUT_MS: '250' });
+  prefix = system.prefix;
   feed = await connectTaskFeed(testNatsUrl(), prefix);
 });
 

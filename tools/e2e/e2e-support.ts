@@ -2,6 +2,8 @@ import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { subjects, TaskUpsertedSchema } from '@oo/contracts';
 import { connectJetStreamBus, createEventCodec, type JetStreamBus } from '@oo/events';
+import { testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
+import { launchSystem, type RunningSystem } from '../system/launch-system';
 
 /** Publishes task events the way the integrations service's outbox relay will. */
 export interface TaskFeed {
@@ -37,3 +39,23 @@ export async function call(method: string, url: string, token: string, body?: un
 
 /** How long the end-to-end checks wait for asynchronous effects (events crossing services). */
 export const SERVICE_WAIT_MS = 15_000;
+
+/**
+ * Every service as its own process on the machine's Postgres and JetStream, isolated by a
+ * schema and stream prefix of its own (dropped again at `stop()`), on free ports.
+ *
+ * @example
+ * const system = await launchTestSystem('e2e', { REWARD_WINDOW_MS: '3000' });
+ */
+export function launchTestSystem(label: string, env: Record<string, string> = {}): Promise<RunningSystem & { prefix: string }> {
+  const prefix = uniqueStreamPrefix(label);
+  return launchSystem({
+    databaseUrl: testDatabaseUrl(),
+    natsUrl: testNatsUrl(),
+    streamPrefix: prefix,
+    schemaPrefix: prefix,
+    ports: 'free',
+    streamMaxBytes: '64MiB',
+    env: { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn', ...env },
+  }).then((system) => Object.assign(system, { prefix }));
+}

@@ -2,29 +2,21 @@
 // the local identity provider, and clients that know only the gateway's public address — a
 // browser with a cookie jar and a native app with PKCE and a loopback redirect.
 import { SignJWT } from 'jose';
-import { eventually, testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
+import { eventually, testDatabaseUrl } from '@oo/testing';
 import { signInAtDevIdp } from '../dev-idp/dev-idp-browser';
 import { DEV_ADMIN_NAME } from '../system/dev-identity';
 import { DEV_TOOLS_CLIENT_ID, type DevSession } from '../system/dev-sign-in';
-import { launchSystem, type RunningSystem } from '../system/launch-system';
+import type { RunningSystem } from '../system/launch-system';
+import { launchTestSystem } from './e2e-support';
 import { createBrowser, currentSigningKey, forgeToken, unsignedToken, type Browser } from './front-door-support';
 
 jest.setTimeout(180_000);
 
-const prefix = uniqueStreamPrefix('e2e_door');
-let system: RunningSystem;
+let system: RunningSystem & { prefix: string };
 let gateway: string;
 
 beforeAll(async () => {
-  system = await launchSystem({
-    databaseUrl: testDatabaseUrl(),
-    natsUrl: testNatsUrl(),
-    streamPrefix: prefix,
-    schemaPrefix: prefix,
-    ports: 'free',
-    streamMaxBytes: '64MiB',
-    env: { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' },
-  });
+  system = await launchTestSystem('e2e_door');
   gateway = system.identity.publicUrl;
 });
 
@@ -117,7 +109,7 @@ describe('tokens that are not ours or not right', () => {
 
   it('are refused with 401 problem+json at the gateway and at a service', async () => {
     const auth = system.identity.envFor('auth');
-    const signing = await currentSigningKey(testDatabaseUrl(), `${prefix}_auth`, auth['AUTH_KEY_ENCRYPTION_KEY'] as string);
+    const signing = await currentSigningKey(testDatabaseUrl(), `${system.prefix}_auth`, auth['AUTH_KEY_ENCRYPTION_KEY'] as string);
     const now = Math.floor(Date.now() / 1000);
     const good = { sub: bea.userId, iss: auth['AUTH_ISSUER'] };
     const [header = '', , signature = ''] = bea.accessToken.split('.');
