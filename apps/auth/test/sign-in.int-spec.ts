@@ -125,6 +125,33 @@ describe('auth sign-in', () => {
       await expectFailed({ attemptId, callbackUrl: callback.toString() });
     });
 
+    it('without a state in the callback', async () => {
+      const { attemptId, authorizationUrl } = await startAttempt();
+      const callback = new URL(await t.atProvider(authorizationUrl, 'Gus'));
+      callback.searchParams.delete('state');
+      await expectFailed({ attemptId, callbackUrl: callback.toString() });
+    });
+
+    // The next two change what the browser carries to the provider, as an attacker in the middle
+    // could: the ID token then names another nonce, or the code is bound to another PKCE challenge.
+    const alteredAuthorization = (authorizationUrl: string, param: string, value: string) => {
+      const url = new URL(authorizationUrl);
+      url.searchParams.set(param, value);
+      return url.toString();
+    };
+
+    it('when the ID token carries another nonce', async () => {
+      const { attemptId, authorizationUrl } = await startAttempt();
+      const res = await expectFailed({ attemptId, callbackUrl: await t.atProvider(alteredAuthorization(authorizationUrl, 'nonce', 'a-nonce-of-the-attacker'), 'Hana') });
+      expect(res.body['detail']).toMatch(/nonce/i);
+    });
+
+    it('when the PKCE verifier does not match the challenge the code is bound to', async () => {
+      const { attemptId, authorizationUrl } = await startAttempt();
+      const otherChallenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+      await expectFailed({ attemptId, callbackUrl: await t.atProvider(alteredAuthorization(authorizationUrl, 'code_challenge', otherChallenge), 'Ivo') });
+    });
+
     it('when the callback URL is not a URL', async () => {
       const { attemptId } = await startAttempt();
       await expectFailed({ attemptId, callbackUrl: 'not a url' });
