@@ -112,6 +112,23 @@ describe('auth native apps', () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 400]);
   });
 
+  it('deletes families that ended and refresh tokens past their expiry when a new family begins', async () => {
+    const families = () => t.h.db.selectFrom('refresh_families').select('family_id').execute();
+    const old = await nativeCode('Hal');
+    await exchange(old.code, old.pkce.verifier);
+    const before = (await families()).map((f) => f.family_id);
+    // Past every family's absolute age (90 days by default) and every token's expiry.
+    t.clock.advance(91 * 86_400_000);
+    const fresh = await nativeCode('Ida');
+    const tokens = await exchange(fresh.code, fresh.pkce.verifier);
+    expect(tokens.status).toBe(200);
+    const after = (await families()).map((f) => f.family_id);
+    expect(after).toHaveLength(1);
+    expect(before.some((id) => after.includes(id))).toBe(false);
+    const expired = await t.h.db.selectFrom('refresh_tokens').select('token_hash').where('expires_at', '<=', t.clock.now()).execute();
+    expect(expired).toEqual([]);
+  });
+
   it('signs an app out: the family ends, and unknown tokens are fine too (RFC 7009)', async () => {
     const { pkce, code } = await nativeCode('Gus');
     const tokens = await exchange(code, pkce.verifier);

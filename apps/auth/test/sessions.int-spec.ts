@@ -38,6 +38,18 @@ describe('auth sessions', () => {
     expect((await accessToken(session.sessionToken)).status).toBe(401);
   });
 
+  it('keeps only sessions that can still be used: ended ones are deleted when the next one begins', async () => {
+    const signedOut = await t.webSession('Cid');
+    expect((await t.gateway('POST', '/internal/v1/sessions/revoke', { sessionToken: signedOut.sessionToken })).status).toBe(204);
+    const idle = await t.webSession('Dee');
+    t.clock.advance(HOUR + MINUTE);
+    const live = await t.webSession('Eve');
+    const kept = (await t.h.db.selectFrom('sessions').select('session_id').execute()).map((r) => r.session_id);
+    expect(kept).toContain(live.sessionId);
+    expect(kept).not.toContain(signedOut.sessionId);
+    expect(kept).not.toContain(idle.sessionId);
+  });
+
   it('answers 401 for a session token it never issued', async () => {
     const res = await accessToken('B'.repeat(43));
     expect(res.status).toBe(401);

@@ -73,3 +73,26 @@ export async function revokeFamily(db: Executor<AuthDatabase>, familyId: string,
 export async function revokeFamiliesOfUser(db: Executor<AuthDatabase>, userId: string, at: Date, reason: string): Promise<void> {
   await db.updateTable('refresh_families').set({ revoked_at: at, revoked_reason: reason }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
 }
+
+/**
+ * Deletes up to `limit` families that ended (past their absolute expiry, or revoked more than a
+ * day ago; their tokens go with them) and refresh tokens past their own expiry, which could no
+ * longer be exchanged anyway. Run on every new family.
+ */
+export async function pruneEndedRefreshTokens(db: Executor<AuthDatabase>, now: Date, limit = 100): Promise<void> {
+  const revokedBefore = new Date(now.getTime() - 86_400_000);
+  await db
+    .deleteFrom('refresh_families')
+    .where('family_id', 'in', (eb) =>
+      eb
+        .selectFrom('refresh_families')
+        .select('family_id')
+        .where((w) => w.or([w('absolute_expires_at', '<=', now), w('revoked_at', '<', revokedBefore)]))
+        .limit(limit),
+    )
+    .execute();
+  await db
+    .deleteFrom('refresh_tokens')
+    .where('token_hash', 'in', (eb) => eb.selectFrom('refresh_tokens').select('token_hash').where('expires_at', '<=', now).limit(limit))
+    .execute();
+}

@@ -11,6 +11,7 @@ import {
   consumeAuthorizationCode,
   insertAuthorizationCode,
   insertFamily,
+  pruneEndedRefreshTokens,
   insertRefreshToken,
   lockAuthorizationCode,
   lockRefreshToken,
@@ -117,6 +118,7 @@ export async function exchangeAuthorizationCode(deps: NativeDeps, params: Readon
     if (!verifierMatches(verifier, row.code_challenge)) return 'code_verifier does not match the code challenge';
     const familyId = randomUUID();
     const familyExpiresAt = new Date(now.getTime() + deps.config.REFRESH_FAMILY_MAX_AGE_MS);
+    await pruneEndedRefreshTokens(trx, now);
     await insertFamily(trx, { familyId, userId: row.user_id, clientId, createdAt: now, absoluteExpiresAt: familyExpiresAt });
     await consumeAuthorizationCode(trx, row.code_hash, now, familyId);
     return issueTokens(trx, deps, { familyId, userId: row.user_id, clientId, expiresAt: familyExpiresAt });

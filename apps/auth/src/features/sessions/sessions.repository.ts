@@ -30,3 +30,22 @@ export function revokeSessionByToken(db: Executor<AuthDatabase>, tokenHash: Buff
 export async function revokeSessionsOfUser(db: Executor<AuthDatabase>, userId: string, at: Date, reason: string): Promise<void> {
   await db.updateTable('sessions').set({ revoked_at: at, revoked_reason: reason }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
 }
+
+/**
+ * Deletes up to `limit` ended sessions — signed out, unused for longer than the idle timeout, or
+ * past their absolute expiry — so the table holds only sessions that can still be used. Run on
+ * every new session: the table cannot outgrow the sessions people really have.
+ */
+export async function pruneEndedSessions(db: Executor<AuthDatabase>, now: Date, idleTimeoutMs: number, limit = 100): Promise<void> {
+  const idleSince = new Date(now.getTime() - idleTimeoutMs);
+  await db
+    .deleteFrom('sessions')
+    .where('session_id', 'in', (eb) =>
+      eb
+        .selectFrom('sessions')
+        .select('session_id')
+        .where((w) => w.or([w('revoked_at', 'is not', null), w('absolute_expires_at', '<=', now), w('last_seen_at', '<', idleSince)]))
+        .limit(limit),
+    )
+    .execute();
+}

@@ -6,7 +6,7 @@ import { enqueueRevoked } from '../../events/publishers';
 import type { AuthContext } from '../../service';
 import { hashSecret, newOpaqueSecret } from '../sign-in/opaque-secret';
 import { rolesOf } from '../users/users.service';
-import { insertSession, lockSessionByToken, revokeSessionByToken, touchSession, type SessionRow } from './sessions.repository';
+import { insertSession, lockSessionByToken, pruneEndedSessions, revokeSessionByToken, touchSession, type SessionRow } from './sessions.repository';
 
 /** A new web session as the gateway receives it (it keeps `sessionToken` in a cookie). */
 export interface NewSession {
@@ -40,6 +40,7 @@ export async function createSession(trx: Transaction<AuthDatabase>, deps: Pick<A
   const sessionId = randomUUID();
   const csrfToken = randomBytes(32).toString('base64url');
   const absoluteExpiresAt = new Date(now.getTime() + deps.config.SESSION_ABSOLUTE_TIMEOUT_MS);
+  await pruneEndedSessions(trx, now, deps.config.SESSION_IDLE_TIMEOUT_MS);
   await insertSession(trx, {
     session_id: sessionId,
     token_hash: token.hash,
