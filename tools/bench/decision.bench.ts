@@ -10,6 +10,7 @@ import { eventually, testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@o
 import { call, connectTaskFeed } from '../e2e/e2e-support';
 import { launchSystem } from '../system/launch-system';
 import { cpuByGroup } from './process-cpu';
+import { runReference } from './reference-run';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,6 +31,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
+  let measured: { p50: number; p99: number; cpuMs: number } | undefined;
   const prefix = uniqueStreamPrefix('bench-decision');
   console.log(`starting the services (prefix ${prefix}) …`);
   const system = await launchSystem({
@@ -120,9 +122,18 @@ async function main(): Promise<void> {
       parts.push(`${name} ${(used / total).toFixed(3)}`);
     }
     console.log(`  CPU per decision ${(cpuTotal / total).toFixed(3)} ms (${parts.join(', ')}; ms, 10 ms tick resolution over the run)`);
+    measured = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuMs: cpuTotal / total };
   } finally {
     await feed.close();
     await system.stop();
+  }
+  // Same run, after oO has let go of the machine: the targets are ratios to these figures.
+  console.log(`\nreference (../shared/bench/reference) at ${RATE}/s for ${SECONDS} s:`);
+  const reference = runReference(RATE, SECONDS);
+  if (reference && measured) {
+    const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+    console.log(`  achieved ${reference.achieved}/s   p50 ${reference.p50} ms   p99 ${reference.p99} ms   CPU per request ${reference.cpuMs} ms`);
+    console.log(`  oO / reference: CPU ${ratio(measured.cpuMs, reference.cpuMs)} (target ≤ 1.5×)   p50 ${ratio(measured.p50, reference.p50)}   p99 ${ratio(measured.p99, reference.p99)} (targets ≤ 2×)`);
   }
 }
 
