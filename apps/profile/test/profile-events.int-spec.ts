@@ -70,7 +70,7 @@ describe('profile service fed by the bus', () => {
     await eventually(async () => (await h.db.selectFrom('tip_served').select('decision_id').where('decision_id', '=', 'd').executeTakeFirst()) ?? undefined, 'served d projected');
     await react('d', Reaction.DISMISS, new Date('2026-11-20T03:05:00Z'), 300_000, 'feedback-d');
     const f = await featuresWhen('dismiss rate updated', (read) => read['dismiss_rate_30d']?.value === 1 / 4);
-    expect(f['dismiss_rate_30d']?.status).toBe('recomputed');
+    expect(f['dismiss_rate_30d']?.status).toBe('fresh'); // folded into the cached row, not recomputed
 
     // The same event (same ce-id) delivered again under a new broker id, then a marker behind it.
     await h.bus.publish({ ...feedbackEvent('d', Reaction.DONE, new Date('2026-11-20T03:06:00Z'), 1, 'feedback-d'), msgId: 'feedback-d-again' });

@@ -23,15 +23,18 @@ describe('profile features over the projections', () => {
   let features: ProfileFeaturesService;
   const registry = new FeatureRegistry(initialFeatures, isKnown);
 
+  // As the consumers do: project, then apply the change to the cached features in the same transaction.
   const served = (decisionId: string, userId: string, kind: string, servedAt: Date) =>
-    inTransaction(db, (trx) =>
-      projectTipServed(trx, create(TipServedSchema, { decisionId, userId, tipId: `tip-${decisionId}`, tipKind: kind, servedAt: timestampFromDate(servedAt) })),
-    );
+    inTransaction(db, async (trx) => {
+      const msg = create(TipServedSchema, { decisionId, userId, tipId: `tip-${decisionId}`, tipKind: kind, servedAt: timestampFromDate(servedAt) });
+      const projected = await projectTipServed(trx, msg);
+      await features.applyEvent(trx, userId, 'signals.tip.served', projected.change);
+    });
   const feedback = (decisionId: string, userId: string, reaction: Reaction, reactedAt: Date, dwellMs: number) =>
     inTransaction(db, async (trx) => {
       const msg = create(TipFeedbackSchema, { decisionId, userId, tipId: `tip-${decisionId}`, reaction, reactedAt: timestampFromDate(reactedAt), dwellMs: BigInt(dwellMs) });
-      await projectTipFeedback(trx, msg);
-      await features.invalidate(trx, userId, 'signals.tip.feedback');
+      const projected = await projectTipFeedback(trx, msg);
+      await features.applyEvent(trx, userId, 'signals.tip.feedback', projected.change);
     });
   const valueOf = (p: ProfileFeatures, name: string) => p.features.find((f) => f.name === name);
 
@@ -39,6 +42,8 @@ describe('profile features over the projections', () => {
     target = await createTestSchema('profile_features');
     db = createDb<ProfileDatabase>({ url: target.url, schema: target.schema });
     await migrateToLatest(db, { schema: target.schema, migrations: profileMigrations });
+    now = NOW;
+    features = new ProfileFeaturesService({ db, registry, clock: () => now });
     await db.insertInto('profiles').values({ user_id: 'ana', timezone: 'America/New_York' }).execute();
     // Ana, in New York (UTC-5 in November). Outside the window: one served + done 40 days ago.
     await served('old', 'ana', 'task', at('2026-10-11T12:00:00Z'));
@@ -86,20 +91,36 @@ describe('profile features over the projections', () => {
     expect(again.features.every((f) => f.status === 'fresh')).toBe(true);
   });
 
-  it('recomputes only what an event invalidates, and at once', async () => {
+  it('recomputes only what an event invalidates, and folds counted features in place', async () => {
     now = new Date(NOW.getTime() + 60_000);
     await served('d5', 'ana', 'task', at('2026-11-20T11:00:00Z'));
     await feedback('d5', 'ana', Reaction.DISMISS, at('2026-11-20T11:30:00Z'), 1_800_000);
     const p = await features.getProfile('ana');
-    expect(valueOf(p, 'dismiss_rate_30d')).toMatchObject({ value: 2 / 5, status: 'recomputed' });
-    expect(valueOf(p, 'tip_volume_30d')).toMatchObject({ value: 4, status: 'fresh' }); // served is not this path's subject
+    expect(valueOf(p, 'dismiss_rate_30d')).toMatchObject({ value: 2 / 5, status: 'fresh' });
+    expect(valueOf(p, 'completion_rate_30d')).toMatchObject({ value: 3 / 5, status: 'fresh' });
+    expect(valueOf(p, 'tip_volume_30d')).toMatchObject({ value: 5, status: 'fresh' });
+    expect(valueOf(p, 'mean_dwell_ms_30d')?.status).toBe('recomputed');
+    expect(valueOf(p, 'favourite_tip_kind_30d')?.status).toBe('recomputed');
+  });
+
+  it('counts a reaction projected before its served event, and a redelivered decision once', async () => {
+    await feedback('d6', 'ana', Reaction.DONE, at('2026-11-20T11:40:00Z'), 1000);
+    await served('d6', 'ana', 'advice', at('2026-11-20T11:35:00Z'));
+    await served('d6', 'ana', 'advice', at('2026-11-20T11:35:00Z')); // another event for the same decision
+    await served('ancient', 'ana', 'task', at('2026-09-01T00:00:00Z')); // outside the cached window
+    const p = await features.getProfile('ana');
+    expect(valueOf(p, 'completion_rate_30d')).toMatchObject({ value: 4 / 6, status: 'fresh' });
+    expect(valueOf(p, 'dismiss_rate_30d')).toMatchObject({ value: 2 / 6, status: 'fresh' });
+    expect(valueOf(p, 'tip_volume_30d')).toMatchObject({ value: 6, status: 'fresh' });
+    const rebuilt = await features.rebuild('ana');
+    for (const name of ['completion_rate_30d', 'dismiss_rate_30d', 'tip_volume_30d']) expect(valueOf(rebuilt, name)?.value).toBe(valueOf(p, name)?.value);
   });
 
   it('recomputes entries past their TTL and keeps younger ones', async () => {
     await features.rebuild('ana');
     now = new Date(NOW.getTime() + 60_000 + 3600_000); // tip_volume (1 h) expires, the 6 h features do not
     const p = await features.getProfile('ana');
-    expect(valueOf(p, 'tip_volume_30d')).toMatchObject({ value: 5, status: 'recomputed' });
+    expect(valueOf(p, 'tip_volume_30d')).toMatchObject({ value: 6, status: 'recomputed' });
     expect(valueOf(p, 'completion_rate_30d')?.status).toBe('fresh');
     expect(valueOf(p, 'completion_rate_30d')?.ageSec).toBe(3660); // rebuilt at NOW
   });

@@ -56,6 +56,9 @@ export interface UserProfileFeaturesTable {
   is_fallback: boolean;
   computed_at: Date;
   registry_version: string;
+  /** Only for counted features: the counts `value` derives from, so events can fold into them. */
+  numerator: number | null;
+  denominator: number | null;
 }
 
 /** The profile schema: everything this service owns and nothing else. */

@@ -6,14 +6,15 @@ import type { ProfileDatabase } from '../db/database';
 import { ProfileError } from '../errors';
 import type { FeatureRegistry } from '../features/registry/feature-registry';
 import type { ProfileContext } from '../service';
+import type { ProjectedTip } from '../features/tip-projection/projected-tip';
 import { projectTipFeedback } from './consumers/tip-feedback.consumer';
 import { projectTipServed } from './consumers/tip-served.consumer';
 import { userDeletionHandler } from './consumers/user-deletion.consumer';
 
-type Projector<S extends Subject> = (trx: Transaction<ProfileDatabase>, message: SubjectMessage<S>) => Promise<string>;
+type Projector<S extends Subject> = (trx: Transaction<ProfileDatabase>, message: SubjectMessage<S>) => Promise<ProjectedTip>;
 type ProfileSubscription = Subscription<typeof subjects, ProfileContext, ProfileDatabase>;
 
-// Subjects whose events also feed a projection; any other registry subject only invalidates.
+// Subjects whose events also feed a projection (and may be maintained); any other registry subject only invalidates.
 const PROJECTORS: { [S in Subject]?: Projector<S> } = {
   'signals.tip.served': projectTipServed,
   'signals.tip.feedback': projectTipFeedback,
@@ -46,9 +47,13 @@ export function profileSubscriptions(registry: FeatureRegistry): ProfileSubscrip
     ...invalidating.map((subject): ProfileSubscription => {
       if (!(subject in subjects)) throw new ProfileError('PROFILE_UNKNOWN_SUBJECT', `no schema for subject ${subject}`);
       const project = PROJECTORS[subject as Subject] as Projector<Subject> | undefined;
+      if (!project && registry.maintainedBy(subject).length > 0) {
+        throw new ProfileError('PROFILE_INVALID_REGISTRY', `features maintained by ${subject} need a projection of it`);
+      }
+      // Inside the inbox's transaction: a redelivery is a no-op, so nothing is folded twice.
       const handler = async (trx: Transaction<ProfileDatabase>, event: ReceivedEvent<SubjectMessage<Subject>>, ctx: ProfileContext) => {
-        const userId = project ? await project(trx, event.message) : event.userId;
-        if (userId) await ctx.features.invalidate(trx, userId, subject);
+        const projected = project ? await project(trx, event.message) : event.userId ? { userId: event.userId, change: null } : null;
+        if (projected) await ctx.features.applyEvent(trx, projected.userId, subject, projected.change);
       };
       // One row per subject the registry names; the subject is known only at run time here.
       return { durable: durableFor(subject), subject, handler } as ProfileSubscription;

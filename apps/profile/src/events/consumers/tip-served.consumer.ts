@@ -2,19 +2,29 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import type { SubjectMessage } from '@oo/contracts';
 import type { Executor } from '@oo/db';
 import type { ProfileDatabase } from '../../db/database';
-import { ensureProfile, recordTipServed } from '../../features/tip-projection/tip-projection.repository';
+import { lockUserFeatures } from '../../features/profile-features/profile-features.repository';
+import type { ProjectedTip } from '../../features/tip-projection/projected-tip';
+import { ensureProfile, findReaction, recordTipServed } from '../../features/tip-projection/tip-projection.repository';
 import { UnprojectableEventError } from './unprojectable-event.error';
 
-/** Projects `signals.tip.served` into the profile's own table; returns the user it concerns. */
-export async function projectTipServed(trx: Executor<ProfileDatabase>, served: SubjectMessage<'signals.tip.served'>): Promise<string> {
+/**
+ * Projects `signals.tip.served` into the profile's own table under the user's feature lock (so a
+ * reaction to the same decision projected concurrently is seen by one of the two); returns the
+ * user and, if the decision was new, the change.
+ */
+export async function projectTipServed(trx: Executor<ProfileDatabase>, served: SubjectMessage<'signals.tip.served'>): Promise<ProjectedTip> {
   if (!served.servedAt || !served.userId) throw new UnprojectableEventError(`served ${served.decisionId} lacks a time or a user`);
+  await lockUserFeatures(trx, served.userId);
   await ensureProfile(trx, served.userId);
-  await recordTipServed(trx, {
+  const servedAt = timestampDate(served.servedAt);
+  const isNew = await recordTipServed(trx, {
     decision_id: served.decisionId,
     user_id: served.userId,
     tip_id: served.tipId,
     tip_kind: served.tipKind,
-    served_at: timestampDate(served.servedAt),
+    served_at: servedAt,
   });
-  return served.userId;
+  if (!isNew) return { userId: served.userId, change: null };
+  const reaction = await findReaction(trx, served.decisionId);
+  return { userId: served.userId, change: { before: { servedAt: null, reaction }, after: { servedAt, reaction } } };
 }

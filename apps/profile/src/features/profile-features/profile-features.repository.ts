@@ -8,6 +8,12 @@ export function findFeatureRows(db: Executor<ProfileDatabase>, userId: string): 
   return db.selectFrom('user_profile_features').selectAll().where('user_id', '=', userId).execute();
 }
 
+/** The named cached features of one user. */
+export function findNamedFeatureRows(db: Executor<ProfileDatabase>, userId: string, names: readonly string[]): Promise<FeatureRow[]> {
+  if (names.length === 0) return Promise.resolve([]);
+  return db.selectFrom('user_profile_features').selectAll().where('user_id', '=', userId).where('name', 'in', names).execute();
+}
+
 /** Writes freshly computed values, replacing older ones. */
 export async function upsertFeatureRows(db: Executor<ProfileDatabase>, rows: FeatureRow[]): Promise<void> {
   if (rows.length === 0) return;
@@ -21,6 +27,8 @@ export async function upsertFeatureRows(db: Executor<ProfileDatabase>, rows: Fea
         is_fallback: eb.ref('excluded.is_fallback'),
         computed_at: eb.ref('excluded.computed_at'),
         registry_version: eb.ref('excluded.registry_version'),
+        numerator: eb.ref('excluded.numerator'),
+        denominator: eb.ref('excluded.denominator'),
       })),
     )
     .execute();

@@ -1,9 +1,17 @@
 import { inTransaction, type Executor, type Kysely } from '@oo/db';
 import type { ProfileDatabase } from '../../db/database';
-import type { AnyFeatureDefinition } from '../registry/feature-definition';
+import type { AnyFeatureDefinition, TipChange } from '../registry/feature-definition';
 import type { FeatureRegistry } from '../registry/feature-registry';
-import { deleteFeatureRows, findFeatureRows, lockUserFeatures, upsertFeatureRows, type FeatureRow } from './profile-features.repository';
+import {
+  deleteFeatureRows,
+  findFeatureRows,
+  findNamedFeatureRows,
+  lockUserFeatures,
+  upsertFeatureRows,
+  type FeatureRow,
+} from './profile-features.repository';
 import { ProfileError } from '../../errors';
+import { foldTipChange } from './tip-change-fold';
 
 /** fresh: cached and within its TTL; recomputed: computed by this read; fallback: the user has no data for it. */
 export type FeatureStatus = 'fresh' | 'recomputed' | 'fallback';
@@ -72,6 +80,22 @@ export class ProfileFeaturesService {
     return deleteFeatureRows(trx, userId, names);
   }
 
+  /**
+   * Brings the user's cached features up to date with one projected event, inside the projecting
+   * transaction: deletes what `subject` invalidates and folds `change` into what it maintains, so
+   * those rows stay warm. Callers project under `lockUserFeatures` first, so the change they read
+   * and the rows updated here cannot race another event or a recompute.
+   */
+  async applyEvent(trx: Executor<ProfileDatabase>, userId: string, subject: string, change: TipChange | null): Promise<void> {
+    const { registry, clock } = this.deps;
+    await lockUserFeatures(trx, userId);
+    const maintained = change ? registry.maintainedBy(subject) : [];
+    const rows = await findNamedFeatureRows(trx, userId, maintained.map((f) => f.name));
+    const fold = foldTipChange(maintained, rows, change, { registryVersion: registry.version, now: clock() });
+    await deleteFeatureRows(trx, userId, [...registry.invalidatedBy(subject), ...fold.recompute]);
+    await upsertFeatureRows(trx, fold.updated);
+  }
+
   // Concurrent reads of one user share one recompute.
   private recomputeOnce(userId: string): Promise<Recomputation> {
     const running = this.inflight.get(userId);
@@ -91,7 +115,8 @@ export class ProfileFeaturesService {
       const due = everything ? registry.features.map((f) => f.name) : this.staleNames(rows, now);
       const fresh: FeatureRow[] = [];
       for (const feature of registry.features.filter((f) => due.includes(f.name))) {
-        const value = await feature.compute(userId, trx, now);
+        const counts = feature.counted ? await feature.counted.counts(userId, trx, now) : null;
+        const value = counts && feature.counted ? feature.counted.value(counts) : await feature.compute(userId, trx, now);
         const served = value ?? feature.fallback;
         fresh.push({
           user_id: userId,
@@ -101,6 +126,8 @@ export class ProfileFeaturesService {
           is_fallback: value === null,
           computed_at: now,
           registry_version: registry.version,
+          numerator: counts?.numerator ?? null,
+          denominator: counts?.denominator ?? null,
         });
       }
       await upsertFeatureRows(trx, fresh);

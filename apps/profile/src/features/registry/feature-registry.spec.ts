@@ -32,7 +32,18 @@ describe('FeatureRegistry', () => {
   it('maps each subject to the features it invalidates', () => {
     const registry = new FeatureRegistry(initialFeatures, isKnown);
     expect(registry.subjects().sort()).toEqual(['profile.preferences.updated', 'signals.tip.feedback', 'signals.tip.served']);
-    expect(registry.invalidatedBy('signals.tip.served')).toEqual(['tip_volume_30d']);
-    expect(registry.invalidatedBy('signals.tip.feedback')).toContain('completion_rate_30d');
+    // A served tip deletes nothing: the features that read served tips fold it in place.
+    expect(registry.invalidatedBy('signals.tip.served')).toEqual([]);
+    expect(registry.maintainedBy('signals.tip.served').map((f) => f.name)).toEqual(['completion_rate_30d', 'dismiss_rate_30d', 'tip_volume_30d', 'favourite_tip_kind_30d']);
+    expect(registry.invalidatedBy('signals.tip.feedback')).toEqual(['mean_dwell_ms_30d', 'preferred_hour', 'favourite_tip_kind_30d']);
+  });
+
+  it('refuses a maintained subject without onTipChange, or one both maintained and invalidating', () => {
+    expect(() => new FeatureRegistry([{ ...numeric('m_x'), maintainedBy: ['signals.tip.served'] }], isKnown)).toThrow(/needs onTipChange/);
+    const both = { ...numeric('n_x'), maintainedBy: ['signals.tip.feedback'], onTipChange: () => 'none' as const };
+    expect(() => new FeatureRegistry([both], isKnown)).toThrow(/both invalidates and maintains/);
+    expect(() => new FeatureRegistry([{ ...numeric('o_x'), maintainedBy: ['signals.tip.servd'], onTipChange: () => 'none' as const }], isKnown)).toThrow(
+      expect.objectContaining({ code: 'PROFILE_UNKNOWN_SUBJECT' }),
+    );
   });
 });

@@ -13,6 +13,7 @@ export interface RegistryDocument {
     ttlSec: number;
     description: string;
     invalidatedBy: string[];
+    maintainedBy: string[];
     fallback: number | string;
     revision: number;
   }[];
@@ -24,13 +25,15 @@ export interface RegistryDocument {
  *
  * @example
  * const registry = new FeatureRegistry(initialFeatures, isSubject);
- * registry.invalidatedBy('signals.tip.feedback'); // ['completion_rate_30d', ...]
+ * registry.invalidatedBy('signals.tip.feedback'); // ['mean_dwell_ms_30d', ...]
+ * registry.maintainedBy('signals.tip.served'); // the definitions that fold a served tip in place
  */
 export class FeatureRegistry {
   readonly features: readonly AnyFeatureDefinition[];
   /** Changes whenever a feature is added, removed, retyped or revised. */
   readonly version: string;
   private readonly bySubject = new Map<string, string[]>();
+  private readonly maintainedBySubject = new Map<string, AnyFeatureDefinition[]>();
 
   constructor(definitions: readonly AnyFeatureDefinition[], isKnownSubject: (subject: string) => boolean) {
     const seen = new Set<string>();
@@ -38,11 +41,14 @@ export class FeatureRegistry {
       const problem = describeProblem(f, seen);
       if (problem) throw new ProfileError('PROFILE_INVALID_REGISTRY', `feature ${f.name}: ${problem}`);
       seen.add(f.name);
-      for (const subject of f.invalidatedBy) {
+      for (const subject of dependenciesOf(f)) {
         if (!isKnownSubject(subject)) {
-          throw new ProfileError('PROFILE_UNKNOWN_SUBJECT', `feature ${f.name} is invalidated by unknown subject "${subject}"`);
+          throw new ProfileError('PROFILE_UNKNOWN_SUBJECT', `feature ${f.name} depends on unknown subject "${subject}"`);
         }
-        this.bySubject.set(subject, [...(this.bySubject.get(subject) ?? []), f.name]);
+      }
+      for (const subject of f.invalidatedBy) this.bySubject.set(subject, [...(this.bySubject.get(subject) ?? []), f.name]);
+      for (const subject of f.maintainedBy ?? []) {
+        this.maintainedBySubject.set(subject, [...(this.maintainedBySubject.get(subject) ?? []), f]);
       }
     }
     this.features = Object.freeze([...definitions]);
@@ -50,14 +56,19 @@ export class FeatureRegistry {
     this.version = `r-${createHash('sha256').update(identity).digest('hex').slice(0, 12)}`;
   }
 
-  /** Every subject some feature is invalidated by, each once. */
+  /** Every subject some feature depends on (invalidated or maintained by), each once. */
   subjects(): string[] {
-    return [...this.bySubject.keys()];
+    return [...new Set([...this.bySubject.keys(), ...this.maintainedBySubject.keys()])];
   }
 
   /** Names of the features an event on `subject` invalidates. */
   invalidatedBy(subject: string): readonly string[] {
     return this.bySubject.get(subject) ?? [];
+  }
+
+  /** The features that fold an event on `subject` into their cached value in place. */
+  maintainedBy(subject: string): readonly AnyFeatureDefinition[] {
+    return this.maintainedBySubject.get(subject) ?? [];
   }
 
   toDocument(): RegistryDocument {
@@ -69,11 +80,22 @@ export class FeatureRegistry {
         ttlSec: f.ttlSec,
         description: f.description,
         invalidatedBy: [...f.invalidatedBy],
+        maintainedBy: [...(f.maintainedBy ?? [])],
         fallback: f.fallback,
         revision: f.revision ?? 0,
       })),
     };
   }
+}
+
+/**
+ * Every subject whose events change a feature's inputs, however they reach it.
+ *
+ * @example
+ * dependenciesOf(completionRate); // ['signals.tip.served', 'signals.tip.feedback']
+ */
+export function dependenciesOf(f: AnyFeatureDefinition): string[] {
+  return [...new Set([...f.invalidatedBy, ...(f.maintainedBy ?? [])])];
 }
 
 function describeProblem(f: AnyFeatureDefinition, seen: Set<string>): string | null {
@@ -83,5 +105,8 @@ function describeProblem(f: AnyFeatureDefinition, seen: Set<string>): string | n
   if (f.dtype === 'numeric' && typeof f.fallback !== 'number') return 'a numeric feature needs a numeric fallback';
   if (f.dtype === 'categorical' && typeof f.fallback !== 'string') return 'a categorical feature needs a text fallback';
   if (!f.description.trim()) return 'description is required';
+  const both = f.invalidatedBy.filter((s) => f.maintainedBy?.includes(s));
+  if (both.length > 0) return `${both.join(', ')}: both invalidates and maintains`;
+  if (f.maintainedBy?.length && !f.onTipChange) return 'maintainedBy needs onTipChange';
   return null;
 }

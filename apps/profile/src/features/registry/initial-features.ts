@@ -1,5 +1,15 @@
 import { sql } from '@oo/db';
-import { defineFeature, type AnyFeatureDefinition } from './feature-definition';
+import type { StoredReaction } from '../../db/database';
+import {
+  defineCountedFeature,
+  defineFeature,
+  type AnyFeatureDefinition,
+  type CachedWindow,
+  type FeatureCounts,
+  type TipChange,
+  type TipChangeEffect,
+  type TipFact,
+} from './feature-definition';
 
 const WINDOW_DAYS = 30;
 const HOUR = 3600;
@@ -10,42 +20,64 @@ const PREFERENCES = 'profile.preferences.updated';
 
 const windowStart = (now: Date): Date => new Date(now.getTime() - WINDOW_DAYS * 86_400_000);
 
-/** Share of tips served in the window that got a given reaction; null when none were served. */
-function reactionRate(reaction: 'done' | 'dismiss') {
-  return async (userId: string, db: Parameters<AnyFeatureDefinition['compute']>[1], now: Date): Promise<number | null> => {
-    const row = await db
+type Db = Parameters<AnyFeatureDefinition['compute']>[1];
+
+// Counts the tips served in the window (denominator) and those whose reaction matches (numerator).
+function servedTipCounts(matches: (reaction: StoredReaction | null) => boolean) {
+  const counts = async (userId: string, db: Db, now: Date): Promise<FeatureCounts> => {
+    const rows = await db
       .selectFrom('tip_served as s')
       .leftJoin('tip_feedback as f', 'f.decision_id', 's.decision_id')
-      .select([
-        sql<number>`count(*)::int`.as('served'),
-        sql<number>`(count(*) filter (where f.reaction = ${reaction}))::int`.as('matching'),
-      ])
+      .select(['f.reaction', sql<number>`count(*)::int`.as('n')])
       .where('s.user_id', '=', userId)
       .where('s.served_at', '>=', windowStart(now))
       .where('s.served_at', '<=', now)
-      .executeTakeFirstOrThrow();
-    return row.served === 0 ? null : row.matching / row.served;
+      .groupBy('f.reaction')
+      .execute();
+    const sum = (list: typeof rows) => list.reduce((total, r) => total + r.n, 0);
+    return { numerator: sum(rows.filter((r) => matches(r.reaction))), denominator: sum(rows) };
   };
+  // A cached row counted the tips served in [computedAt - window, computedAt]; a newly projected
+  // decision adds its share if it falls after that start (later ones: up to now).
+  const share = (fact: TipFact, { computedAt, now }: CachedWindow): FeatureCounts =>
+    fact.servedAt && fact.servedAt >= windowStart(computedAt) && fact.servedAt <= now
+      ? { numerator: matches(fact.reaction) ? 1 : 0, denominator: 1 }
+      : { numerator: 0, denominator: 0 };
+  const onTipChange = (change: TipChange, cached: CachedWindow): TipChangeEffect => {
+    const before = share(change.before, cached);
+    const after = share(change.after, cached);
+    const add = { numerator: after.numerator - before.numerator, denominator: after.denominator - before.denominator };
+    return add.numerator === 0 && add.denominator === 0 ? 'none' : { add };
+  };
+  return { counts, onTipChange };
 }
 
-export const completionRate = defineFeature({
+const rate = ({ numerator, denominator }: FeatureCounts): number | null => (denominator === 0 ? null : numerator / denominator);
+
+// Both subjects change the inputs; they are folded in place, so a decision never sends the next read cold.
+function reactionRate(reaction: StoredReaction) {
+  const { counts, onTipChange } = servedTipCounts((r) => r === reaction);
+  return { maintainedBy: [SERVED, FEEDBACK], onTipChange, counted: { counts, value: rate } };
+}
+
+export const completionRate = defineCountedFeature({
   name: 'completion_rate_30d',
-  dtype: 'numeric',
   ttlSec: 6 * HOUR,
   description: 'Share of tips served in the last 30 days that the user marked done.',
-  invalidatedBy: [FEEDBACK],
+  invalidatedBy: [],
+  ...reactionRate('done'),
   fallback: 0,
-  compute: reactionRate('done'),
+  revision: 1,
 });
 
-export const dismissRate = defineFeature({
+export const dismissRate = defineCountedFeature({
   name: 'dismiss_rate_30d',
-  dtype: 'numeric',
   ttlSec: 6 * HOUR,
   description: 'Share of tips served in the last 30 days that the user dismissed.',
-  invalidatedBy: [FEEDBACK],
+  invalidatedBy: [],
+  ...reactionRate('dismiss'),
   fallback: 0,
-  compute: reactionRate('dismiss'),
+  revision: 1,
 });
 
 export const meanDwell = defineFeature({
@@ -92,23 +124,18 @@ export const preferredHour = defineFeature({
   },
 });
 
-export const tipVolume = defineFeature({
+const servedCount = servedTipCounts(() => true);
+
+export const tipVolume = defineCountedFeature({
   name: 'tip_volume_30d',
-  dtype: 'numeric',
   ttlSec: 1 * HOUR,
   description: 'Number of tips served to the user in the last 30 days.',
-  invalidatedBy: [SERVED],
+  invalidatedBy: [],
+  maintainedBy: [SERVED],
+  onTipChange: servedCount.onTipChange,
+  counted: { counts: servedCount.counts, value: ({ denominator }) => (denominator === 0 ? null : denominator) },
   fallback: 0,
-  async compute(userId, db, now) {
-    const row = await db
-      .selectFrom('tip_served')
-      .select(sql<number>`count(*)::int`.as('n'))
-      .where('user_id', '=', userId)
-      .where('served_at', '>=', windowStart(now))
-      .where('served_at', '<=', now)
-      .executeTakeFirstOrThrow();
-    return row.n === 0 ? null : row.n;
-  },
+  revision: 1,
 });
 
 export const favouriteTipKind = defineFeature({
@@ -116,9 +143,11 @@ export const favouriteTipKind = defineFeature({
   dtype: 'categorical',
   ttlSec: 6 * HOUR,
   description: 'The tip kind the user marked done most often in the last 30 days (ties: alphabetical); "none" without any.',
-  // Only feedback invalidates: a reaction processed before its served event (the two subjects have
-  // separate consumers) is counted at the next recompute, at the latest when the TTL runs out.
   invalidatedBy: [FEEDBACK],
+  // A served event matters only when its done reaction was projected first (the two subjects have
+  // separate consumers); then the row is recomputed, otherwise it stays warm.
+  maintainedBy: [SERVED],
+  onTipChange: (change) => (change.before.servedAt === null && change.after.reaction === 'done' ? 'recompute' : 'none'),
   fallback: 'none',
   async compute(userId, db, now) {
     const row = await db
