@@ -124,7 +124,17 @@ export const preferredHour = defineFeature({
   },
 });
 
-const servedCount = servedTipCounts(() => true);
+// Reads tip_served alone (the shared counter joins the reactions, which volume does not need).
+async function countServed(userId: string, db: Db, now: Date): Promise<FeatureCounts> {
+  const row = await db
+    .selectFrom('tip_served')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('user_id', '=', userId)
+    .where('served_at', '>=', windowStart(now))
+    .where('served_at', '<=', now)
+    .executeTakeFirstOrThrow();
+  return { numerator: row.n, denominator: row.n };
+}
 
 export const tipVolume = defineCountedFeature({
   name: 'tip_volume_30d',
@@ -132,8 +142,8 @@ export const tipVolume = defineCountedFeature({
   description: 'Number of tips served to the user in the last 30 days.',
   invalidatedBy: [],
   maintainedBy: [SERVED],
-  onTipChange: servedCount.onTipChange,
-  counted: { counts: servedCount.counts, value: ({ denominator }) => (denominator === 0 ? null : denominator) },
+  onTipChange: servedTipCounts(() => true).onTipChange,
+  counted: { counts: countServed, value: ({ denominator }) => (denominator === 0 ? null : denominator) },
   fallback: 0,
   revision: 1,
 });
