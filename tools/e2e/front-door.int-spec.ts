@@ -2,6 +2,7 @@
 // the local identity provider, and clients that know only the gateway's public address — a
 // browser with a cookie jar and a native app with PKCE and a loopback redirect.
 import { SignJWT } from 'jose';
+import { createApiClient } from '@oo/api-client';
 import { eventually, testDatabaseUrl } from '@oo/testing';
 import { signInAtDevIdp } from '../dev-idp/dev-idp-browser';
 import { DEV_ADMIN_NAME } from '../system/dev-identity';
@@ -139,16 +140,23 @@ describe('tokens that are not ours or not right', () => {
   });
 });
 
-describe('another user’s ids', () => {
-  it('are 404 through the gateway, never another user’s data', async () => {
-    const ada = await system.signIn('ids-ada');
-    const bob = await system.signIn('ids-bob');
-    const tip = await fetch(`${gateway}/v1/tips`, bearer(ada.accessToken, postJson({})));
-    const { decisionId } = await json(tip);
-    const stolen = await fetch(`${gateway}/v1/tips/${decisionId}/feedback`, bearer(bob.accessToken, postJson({ reaction: 'done' })));
-    expect(stolen.status).toBe(404);
-    const history = await json(await fetch(`${gateway}/v1/tips/history`, bearer(bob.accessToken)));
-    expect(JSON.stringify(history)).not.toContain(decisionId as string);
+describe('an app on the generated client (@oo/api-client)', () => {
+  it('changes only what a merge patch names, and gets 404 for another user’s ids, never their data', async () => {
+    const [ada, bob] = await Promise.all(['ids-ada', 'ids-bob'].map((name) => system.signIn(name)));
+    const adaApi = createApiClient({ baseUrl: gateway, accessToken: ada?.accessToken });
+    const bobApi = createApiClient({ baseUrl: gateway, accessToken: bob?.accessToken });
+    expect((await adaApi.PUT('/v1/me/preferences', { body: { timezone: 'Europe/Berlin', locale: null, quietHours: { start: '22:00', end: '07:00' }, channels: ['in_app', 'email'], tipCadence: 'normal' } })).response.status).toBe(200);
+    const patched = await adaApi.PATCH('/v1/me/preferences', { body: { timezone: 'America/New_York' } });
+    expect(patched.data).toMatchObject({ timezone: 'America/New_York', quietHours: { start: '22:00', end: '07:00' }, channels: ['in_app', 'email'], tipCadence: 'normal' });
+
+    const { data: tip } = await adaApi.POST('/v1/tips');
+    const decisionId = tip?.decisionId ?? '';
+    expect(decisionId).not.toBe('');
+    const stolen = await bobApi.POST('/v1/tips/{id}/feedback', { params: { path: { id: decisionId } }, body: { reaction: 'done' } });
+    expect(stolen.response.status).toBe(404);
+    const history = await bobApi.GET('/v1/tips/history');
+    expect(history.response.status).toBe(200);
+    expect(JSON.stringify(history.data)).not.toContain(decisionId);
   });
 });
 
