@@ -9,7 +9,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { eventually, testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
 import { call, connectTaskFeed } from '../e2e/e2e-support';
 import { launchSystem } from '../system/launch-system';
-import { cpuByGroup } from './process-cpu';
+import { cpuByGroup, rssByGroup } from './process-cpu';
 import { runReference } from './reference-run';
 
 const { values: args } = parseArgs({
@@ -82,6 +82,7 @@ async function main(): Promise<void> {
     const pids = Object.fromEntries([...system.services].map(([name, s]) => [name, { pid: s.child.pid as number }]));
     const groups = { ...pids, postgres: { name: 'postgres' }, nats: { name: 'nats-server' } };
     const cpuBefore = cpuByGroup(groups);
+    const rssBefore = rssByGroup(pids);
     const latencies: number[] = [];
     const statuses = new Map<number, number>();
     const total = RATE * SECONDS;
@@ -122,6 +123,9 @@ async function main(): Promise<void> {
       parts.push(`${name} ${(used / total).toFixed(3)}`);
     }
     console.log(`  CPU per decision ${(cpuTotal / total).toFixed(3)} ms (${parts.join(', ')}; ms, 10 ms tick resolution over the run)`);
+    const rssAfter = rssByGroup(pids);
+    const rss = Object.keys(pids).map((name) => `${name} ${(rssBefore[name] ?? 0).toFixed(0)} → ${(rssAfter[name] ?? 0).toFixed(0)}`);
+    console.log(`  memory (RSS MiB, service with its tsx parent, before → after the load) ${rss.join(', ')}`);
     measured = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuMs: cpuTotal / total };
   } finally {
     await feed.close();

@@ -46,14 +46,40 @@ export function cpuByGroup(groups: Record<string, { pid: number } | { name: stri
       out[group] = procs.filter((p) => p.name === selector.name).reduce((sum, p) => sum + p.cpuMs, 0);
       continue;
     }
-    let sum = 0;
-    const stack = procs.filter((p) => p.pid === selector.pid);
-    while (stack.length) {
-      const p = stack.pop() as ProcStat;
-      sum += p.cpuMs;
-      stack.push(...(children.get(p.pid) ?? []));
-    }
-    out[group] = sum;
+    out[group] = treeOf(selector.pid, procs, children).reduce((sum, p) => sum + p.cpuMs, 0);
   }
   return out;
+}
+
+// A root pid and all its descendants.
+function treeOf(root: number, procs: readonly ProcStat[], children: ReadonlyMap<number, ProcStat[]>): ProcStat[] {
+  const found: ProcStat[] = [];
+  const stack = procs.filter((p) => p.pid === root);
+  while (stack.length) {
+    const p = stack.pop() as ProcStat;
+    found.push(p);
+    stack.push(...(children.get(p.pid) ?? []));
+  }
+  return found;
+}
+
+function rssKiB(pid: number): number {
+  try {
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Resident memory in MiB of each root pid with its descendants (a service and the node process
+ * tsx runs it in), read from /proc/<pid>/status.
+ */
+export function rssByGroup(groups: Record<string, { pid: number }>): Record<string, number> {
+  const procs = allProcesses();
+  const children = new Map<number, ProcStat[]>();
+  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  return Object.fromEntries(
+    Object.entries(groups).map(([group, { pid }]) => [group, treeOf(pid, procs, children).reduce((sum, p) => sum + rssKiB(p.pid), 0) / 1024]),
+  );
 }
