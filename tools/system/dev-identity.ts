@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServiceClient, serviceClientsFile } from '../../apps/auth/src/features/service-clients/service-client-secret';
 import { startDevIdp, type DevIdp } from '../dev-idp/dev-idp';
 import { DEV_TOOLS_CLIENT_ID } from './dev-sign-in';
 
@@ -39,8 +40,6 @@ function secretFile(path: string, make: () => string): string {
   return readFileSync(path, 'utf8').trim();
 }
 
-const randomSecret = () => randomBytes(32).toString('base64url');
-
 /**
  * Prepares the identity side of a development system: the local identity provider (oidc-provider,
  * with a login page for any name) unless OIDC_ISSUER_URL is set, auth's key-encryption key
@@ -56,17 +55,17 @@ export async function prepareDevIdentity(options: DevIdentityOptions): Promise<D
   const publicUrl = `http://localhost:${options.gatewayPort}`;
   const authUrl = `http://127.0.0.1:${options.authPort}`;
   const clients = options.services.map((service) => {
-    const secret = randomSecret();
+    const client = createServiceClient(service);
     const path = join(dir, 'clients', `${service}.secret`);
-    writeFileSync(path, secret, { mode: 0o600 });
-    return { service, path, secretSha256: createHash('sha256').update(secret).digest('hex') };
+    writeFileSync(path, client.secret, { mode: 0o600 });
+    return { ...client, path };
   });
   const clientsFile = join(dir, 'service-clients.json');
-  writeFileSync(clientsFile, JSON.stringify({ clients: clients.map((c) => ({ clientId: c.service, secretSha256: c.secretSha256 })) }, null, 2), { mode: 0o600 });
+  writeFileSync(clientsFile, serviceClientsFile(clients), { mode: 0o600 });
   const keyEncryptionKey = secretFile(join(dir, 'key-encryption.key'), () => randomBytes(32).toString('base64url'));
 
   const external = options.env['OIDC_ISSUER_URL'];
-  const idpSecret = randomSecret();
+  const idpSecret = randomBytes(32).toString('base64url');
   const idp = external
     ? undefined
     : await startDevIdp({ port: options.idpPort, clients: [{ clientId: DEV_IDP_CLIENT_ID, clientSecret: idpSecret, redirectUris: [`${publicUrl}/v1/auth/callback`] }] });
@@ -84,7 +83,7 @@ export async function prepareDevIdentity(options: DevIdentityOptions): Promise<D
     publicUrl,
     envFor: (service) => ({
       ...common,
-      SERVICE_CLIENT_SECRET_FILE: clients.find((c) => c.service === service)?.path ?? '',
+      SERVICE_CLIENT_SECRET_FILE: clients.find((c) => c.clientId === service)?.path ?? '',
       ...(service === 'auth'
         ? { ...provider, AUTH_PUBLIC_URL: publicUrl, AUTH_KEY_ENCRYPTION_KEY: keyEncryptionKey, SERVICE_CLIENTS_FILE: clientsFile, NATIVE_CLIENT_IDS: `oo-native,${DEV_TOOLS_CLIENT_ID}`, ADMIN_SUBJECTS: DEV_ADMIN_SUBJECT }
         : {}),

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import { signInAtDevIdp } from '../dev-idp/dev-idp-browser';
 
 /** The public client that development tools sign in as (a native app, RFC 8252). */
@@ -31,8 +32,7 @@ function redirectOf(res: Response, step: string): string {
 }
 
 function subjectOf(accessToken: string): string {
-  const payload = accessToken.split('.')[1] ?? '';
-  const sub = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub;
+  const { sub } = decodeJwt(accessToken);
   if (typeof sub !== 'string') throw new Error('the access token has no subject');
   return sub;
 }

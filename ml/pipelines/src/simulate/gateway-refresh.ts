@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import type { RefreshFn, UserSession } from './user-sessions';
 
 export interface GatewayRefreshOptions {
@@ -44,7 +45,7 @@ export function createGatewayRefresh(options: GatewayRefreshOptions): RefreshFn 
 function subjectOf(accessToken: string): string {
   let sub: unknown;
   try {
-    sub = (JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown }).sub;
+    sub = decodeJwt(accessToken).sub;
   } catch {
     sub = undefined;
   }

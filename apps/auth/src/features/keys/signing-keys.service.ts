@@ -78,7 +78,6 @@ async function applyPlan(trx: Parameters<typeof lockSigningKeys>[0], plan: KeyPl
 export class SigningKeys {
   private cache = new Map<string, CachedKey>();
   private timer: NodeJS.Timeout | undefined;
-  private version = 0;
 
   constructor(private readonly deps: SigningKeysDeps) {}
 
@@ -132,11 +131,6 @@ export class SigningKeys {
     return [...this.cache.values()].map(({ kid, createdAt, signsFrom, retiredAt, expiresAt }) => ({ kid, createdAt, signsFrom, retiredAt, expiresAt }));
   }
 
-  /** Grows whenever the known key set changes (lets verifiers of our own keys rebuild). */
-  get keySetVersion(): number {
-    return this.version;
-  }
-
   private async change(options: { force?: boolean }): Promise<void> {
     const { db, clock, policy, kek } = this.deps;
     const rows = await inTransaction(db, async (trx) => {
@@ -153,20 +147,16 @@ export class SigningKeys {
 
   private async reload(rows: readonly SigningKeyRow[]): Promise<void> {
     const next = new Map<string, CachedKey>();
-    let changed = rows.length !== this.cache.size;
     for (const row of rows) {
       const known = this.cache.get(row.kid);
       const schedule = { kid: row.kid, createdAt: row.createdAt, signsFrom: row.signsFrom, retiredAt: row.retiredAt, expiresAt: row.expiresAt };
       if (known && !known.failure) {
-        changed ||= known.signsFrom.getTime() !== row.signsFrom.getTime() || known.retiredAt?.getTime() !== row.retiredAt?.getTime();
         next.set(row.kid, { ...known, ...schedule });
         continue;
       }
-      changed = true;
       next.set(row.kid, { ...schedule, publicJwk: row.publicJwk as unknown as PublicSigningJwk, ...(await this.open(row)) });
     }
     this.cache = next;
-    if (changed) this.version++;
   }
 
   // Retired keys sign nothing again, so only the others are decrypted.

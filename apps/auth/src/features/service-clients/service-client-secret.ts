@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { hashSecret, newOpaqueSecret } from '../sign-in/opaque-secret';
 
 /** A service client as the launcher provisions it: the secret goes to the service, the digest to auth. */
 export interface NewServiceClient {
@@ -7,11 +8,6 @@ export interface NewServiceClient {
   secret: string;
   /** SHA-256 of the secret, hex: what SERVICE_CLIENTS_FILE lists. */
   secretSha256: string;
-}
-
-/** SHA-256 of a client secret. A secret is 256 random bits, so no slow hash is needed. */
-export function digestSecret(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
 }
 
 /**
@@ -23,8 +19,8 @@ export function digestSecret(secret: string): Buffer {
  * env.SERVICE_CLIENT_SECRET = gateway.secret;           // for the gateway
  */
 export function createServiceClient(clientId: string): NewServiceClient {
-  const secret = randomBytes(32).toString('base64url');
-  return { clientId, secret, secretSha256: digestSecret(secret).toString('hex') };
+  const { value, hash } = newOpaqueSecret();
+  return { clientId, secret: value, secretSha256: hash.toString('hex') };
 }
 
 /**
@@ -39,6 +35,6 @@ export function serviceClientsFile(clients: readonly Pick<NewServiceClient, 'cli
 
 /** Whether `secret` matches a stored digest, in constant time. */
 export function secretMatches(secret: string, storedDigest: Buffer): boolean {
-  const digest = digestSecret(secret);
+  const digest = hashSecret(secret);
   return digest.length === storedDigest.length && timingSafeEqual(digest, storedDigest);
 }

@@ -2,7 +2,8 @@ import { inTransaction, type Executor, type Kysely } from '@oo/db';
 import type { Logger } from '@oo/logger';
 import type { AuthDatabase } from '../../db/database';
 import { AuthError } from '../../errors';
-import { digestSecret, secretMatches } from './service-client-secret';
+import { hashSecret } from '../sign-in/opaque-secret';
+import { secretMatches } from './service-client-secret';
 import { findServiceClientDigest, replaceServiceClients } from './service-client.repository';
 import { readServiceClientsFile } from './service-clients-file';
 
@@ -25,7 +26,7 @@ export async function syncServiceClients(deps: { db: Kysely<AuthDatabase>; log: 
 }
 
 // Compared against when the client is unknown, so an unknown id costs what a wrong secret does.
-const NO_CLIENT_DIGEST = digestSecret('no such client');
+const NO_CLIENT_DIGEST = hashSecret('no such client');
 
 /**
  * Checks a service client's id and secret; both an unknown client and a wrong secret are

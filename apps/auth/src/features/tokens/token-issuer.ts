@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { createJwtVerifier, OO_AUDIENCE, type JwtVerifier } from '@oo/http';
+import { OO_AUDIENCE } from '@oo/http';
 import type { SigningKeys } from '../keys/signing-keys.service';
 
 export interface TokenIssuerDeps {
@@ -31,19 +31,14 @@ export interface MintedToken {
 export interface TokenIssuer {
   mintAccessToken(request: AccessTokenRequest): Promise<MintedToken>;
   mintServiceToken(clientId: string): Promise<MintedToken>;
-  /** Verifies tokens against auth's own published keys, without fetching its own JWKS over HTTP. */
-  readonly verifier: JwtVerifier;
 }
 
 /**
  * Mints oO's access tokens (RFC 9068 `at+jwt`, ES256, audience `oo`) with the key that signs now.
- * `verifier` is @oo/http's verifier over auth's own JWKS: auth's internal routes take service
- * tokens auth itself issued, so they check them with it rather than with the kit's `verifier`.
  *
  * @example
  * const tokens = createTokenIssuer({ keys, clock, issuer: config.AUTH_ISSUER, accessTokenTtlMs, serviceTokenTtlMs });
  * const { token, expiresAt } = await tokens.mintAccessToken({ userId, roles: [], sessionId });
- * const caller = await tokens.verifier.verify(token);
  */
 export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
   const mint = async (subject: string, ttlMs: number, claims: Record<string, unknown>): Promise<MintedToken> => {
@@ -70,19 +65,5 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
         ...(clientId === undefined ? {} : { client_id: clientId }),
       }),
     mintServiceToken: (clientId) => mint(clientId, deps.serviceTokenTtlMs, { token_use: 'service', client_id: clientId }),
-    verifier: ownKeysVerifier(deps),
   };
-}
-
-// @oo/http's verifier over an inline JWKS, rebuilt whenever the key set changes.
-function ownKeysVerifier(deps: TokenIssuerDeps): JwtVerifier {
-  let built: { version: number; verifier: JwtVerifier } | undefined;
-  const current = (): JwtVerifier => {
-    const version = deps.keys.keySetVersion;
-    if (built?.version !== version) {
-      built = { version, verifier: createJwtVerifier({ issuer: deps.issuer, jwks: { keys: deps.keys.publishedKeys() }, now: deps.clock }) };
-    }
-    return built.verifier;
-  };
-  return { verify: (token) => current().verify(token) };
 }
