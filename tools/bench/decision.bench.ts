@@ -3,7 +3,7 @@
 // its own process), with 20 candidates per user, and CPU per decision across every process
 // involved (services, Postgres, NATS). Also the sign-in round trip (local identity provider,
 // native-app flow through the gateway). `npx tsx tools/bench/decision.bench.ts [--rate 200]
-// [--seconds 20] [--users 200] [--via gateway|recommender]`; part of `npm run bench`.
+// [--seconds 20] [--users 200] [--via gateway|recommender] [--profile <dir>]`; part of `npm run bench`.
 import { parseArgs } from 'node:util';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { eventually, testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
@@ -18,6 +18,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '20' },
     users: { type: 'string', default: '200' },
     via: { type: 'string', default: 'gateway' },
+    // A folder for each service's V8 CPU profile (summarise with cpu-profile-summary.ts); CPU figures then include the profiler.
+    profile: { type: 'string' },
   },
 });
 const RATE = Number(args.rate);
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
     ports: 'free',
     streamMaxBytes: '256MiB',
     // Every simulated client comes from 127.0.0.1: the per-IP limit would measure itself.
-    env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_PER_USER: '1000000' },
+    env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_PER_USER: '1000000', ...(args.profile ? { OO_CPU_PROF_DIR: args.profile } : {}) },
   });
   const feed = await connectTaskFeed(testNatsUrl(), prefix);
   try {

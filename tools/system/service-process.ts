@@ -39,7 +39,13 @@ export function runScript(what: string, script: string, env: NodeJS.ProcessEnv):
 export function startServiceProcess(service: ServiceEntry, port: number, env: NodeJS.ProcessEnv, onLine?: (line: string) => void): ServiceProcess {
   // Its own process group: tsx runs the service in a child process, and a signal to the group
   // reaches both (a SIGKILL to tsx alone would orphan the service).
-  const child = spawn(TSX, [service.main], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // OO_CPU_PROF_DIR (benchmarks): node itself runs the service with tsx as a loader, so its V8 CPU
+  // profiles (one per thread: the loader has its own) go to <dir>/<service> when it stops (tsx's own child process would not carry the flag).
+  const profileDir = env.OO_CPU_PROF_DIR;
+  const [command, args] = profileDir
+    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, service.name)}`, '--import', 'tsx', service.main]]
+    : [TSX, [service.main]];
+  const child = spawn(command, args, { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const lines: string[] = [];
   const collect = (chunk: Buffer): void => {
     for (const line of chunk.toString().split('\n').filter(Boolean)) {

@@ -23,7 +23,7 @@ export const PROTOBUF_CONTENT_TYPE = 'application/protobuf';
 const SUBJECT_PATTERN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 const TRACEPARENT_PATTERN = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 // The sequence extension must sort as a string; 20 digits hold any int64.
-const SEQUENCE_WIDTH = 20;
+export const SEQUENCE_WIDTH = 20;
 
 export interface EncodeOptions {
   /** The producing service (`profile`, becomes `/services/profile`) or a full URI reference. */

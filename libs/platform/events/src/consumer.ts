@@ -5,13 +5,13 @@ import type { ConsumerOptions, ReceivedEvent, RunningConsumer } from './consumer
 import { createDatabaseGate, isDatabaseUnavailable } from './database-availability';
 import { deadLetterEvent, publishDeadLetter, type DeadLetterReason } from './dead-letter';
 import { holdDelivery, keepAliveIntervalMs } from './delivery-hold';
-import { isUserErased, lockUserForEvents } from './erased-users';
+import { lockUserForEvents } from './erased-users';
 import { describeError, EventsError, PermanentEventError } from './errors';
 import { silentLogger, type Delivery, type EventSubscription } from './event-bus.types';
 import { createEventsMetrics } from './events-metrics';
 import { eventsDb } from './events.tables';
 import { startInboxPurge } from './inbox-purge';
-import { checkSequence, claimInbox, skipSequence } from './inbox.repository';
+import { claimEvent, skipSequence } from './inbox.repository';
 
 export type { ConsumerOptions, ReceivedEvent, RunningConsumer } from './consumer-options';
 
@@ -127,19 +127,20 @@ export async function startConsumer<DB, Desc extends DescMessage>(options: Consu
   const handleInTransaction = (event: ReceivedEvent<MessageShape<Desc>>, forceSequence: boolean) =>
     options.db.transaction().execute(async (trx) => {
       const edb = eventsDb(trx);
-      if (!(await claimInbox(edb, durable, event.id))) return 'duplicate' as const;
-      // Kept in the inbox all the same, so a replay of it is a duplicate.
-      if (event.userId) {
-        // The erasure (applyToErasedUsers) waits for the user's handlers in flight, and they for it.
-        await lockUserForEvents(edb, event.userId, options.applyToErasedUsers === true);
-        if (!options.applyToErasedUsers && (await isUserErased(edb, event.userId))) return 'erased' as const;
-      }
+      // The erasure (applyToErasedUsers) waits for the user's handlers in flight, and they for it.
+      if (event.userId) await lockUserForEvents(edb, event.userId, options.applyToErasedUsers === true);
       const key = sequenceKey(event);
-      if (key && event.sequence !== undefined) {
-        const verdict = await checkSequence(edb, key, event.sequence, forceSequence);
-        if (verdict === 'gap') throw new EventsError(SEQUENCE_GAP, `${durable}: ${event.id} waits for an earlier event of its user`);
-        if (verdict === 'late') log.warn({ durable, id: event.id, sequence: String(event.sequence) }, 'event arrived after a later one of its user');
-      }
+      const verdict = await claimEvent(edb, {
+        consumer: durable,
+        eventId: event.id,
+        userKey: event.userId || undefined,
+        handleErased: options.applyToErasedUsers === true,
+        sequence: key && event.sequence !== undefined ? { source: key.source, value: event.sequence, force: forceSequence } : undefined,
+      });
+      // An erased user's event is kept in the inbox all the same, so a replay of it is a duplicate.
+      if (verdict === 'duplicate' || verdict === 'erased') return verdict;
+      if (verdict === 'gap') throw new EventsError(SEQUENCE_GAP, `${durable}: ${event.id} waits for an earlier event of its user`);
+      if (verdict === 'late') log.warn({ durable, id: event.id, sequence: String(event.sequence) }, 'event arrived after a later one of its user');
       await options.handler(trx, event);
       return 'processed' as const;
     });

@@ -53,15 +53,15 @@ function leasedByOther(group: RawBuilder<unknown>, owner: string): RawBuilder<un
  */
 export async function claimBatch(db: Kysely<EventsDatabase>, { limit, leaseMs, owner }: ClaimOptions): Promise<OutboxRow[]> {
   return db.transaction().execute(async (trx) => {
-    const { rows: candidates } = await sql<{ grp: string }>`
-      select grp from (
-        select coalesce(o.user_key, o.id) as grp, o.seq from event_outbox o
-        where o.published_at is null and not ${leasedByOther(sql`coalesce(o.user_key, o.id)`, owner)}
-        order by o.seq limit ${limit}
-      ) head group by grp order by min(seq)`.execute(trx);
-    if (candidates.length === 0) return [];
+    // The oldest unpublished groups no other relay holds, kept only where the try-lock is ours.
     const { rows: locked } = await sql<{ grp: string }>`
-      select grp from unnest(${candidates.map((c) => c.grp)}::text[]) as g(grp)
+      select grp from (
+        select grp, min(seq) as first from (
+          select coalesce(o.user_key, o.id) as grp, o.seq from event_outbox o
+          where o.published_at is null and not ${leasedByOther(sql`coalesce(o.user_key, o.id)`, owner)}
+          order by o.seq limit ${limit}
+        ) head group by grp
+      ) candidates
       where pg_try_advisory_xact_lock(${RELAY_LOCK_NAMESPACE}, hashtext(grp))`.execute(trx);
     if (locked.length === 0) return [];
     // No SKIP LOCKED: skipping one row of a group would publish its successor first.
@@ -89,6 +89,10 @@ export async function claimBatch(db: Kysely<EventsDatabase>, { limit, leaseMs, o
  * rows it moved (none when another relay moved them first).
  */
 export async function settleRound(db: Kysely<EventsDatabase>, owner: string, outcome: RoundOutcome): Promise<DeadRow[]> {
+  if (outcome.failed.length === 0 && outcome.dead.length === 0) {
+    await settlePublished(db, owner, outcome);
+    return [];
+  }
   return db.transaction().execute(async (trx) => {
     if (outcome.published.length > 0) {
       await sql`update event_outbox set published_at = now(), attempts = attempts + 1
@@ -112,6 +116,18 @@ export async function settleRound(db: Kysely<EventsDatabase>, owner: string, out
     }
     return moved;
   });
+}
+
+// The common round, everything acknowledged, in one statement: marks the published rows (once) and
+// gives back this relay's leases; a lease another relay took over stays with it.
+async function settlePublished(db: Kysely<EventsDatabase>, owner: string, outcome: RoundOutcome): Promise<void> {
+  if (outcome.claimed.length === 0) return;
+  await sql`update event_outbox set
+      attempts = attempts + (case when seq = any(${outcome.published}::bigint[]) and published_at is null then 1 else 0 end),
+      published_at = case when seq = any(${outcome.published}::bigint[]) then coalesce(published_at, now()) else published_at end,
+      claimed_until = case when claimed_by = ${owner} then null else claimed_until end,
+      claimed_by = case when claimed_by = ${owner} then null else claimed_by end
+    where seq = any(${outcome.claimed}::bigint[])`.execute(db);
 }
 
 /** Rows waiting to be published; rows moved to `event_outbox_dead` are not among them. */

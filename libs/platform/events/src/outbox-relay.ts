@@ -22,6 +22,11 @@ export interface OutboxRelayOptions<DB> {
    * hangs). Keep it well above the bus's publish timeout.
    */
   leaseMs?: number;
+  /**
+   * The least time from one round's start to the next (default 10 ms): under load the commits of
+   * that interval go out in one round (two statements and the publishes) instead of one round each.
+   */
+  minRoundIntervalMs?: number;
   /** Poll interval when no notification arrives (default 1000). */
   pollMs?: number;
   /** With the database URL the relay LISTENs and wakes at each commit; without it, it only polls. */
@@ -70,6 +75,7 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
   const metrics = options.metrics ?? createEventsMetrics();
   const batchSize = options.batchSize ?? 200;
   const pollMs = options.pollMs ?? 1_000;
+  const minRoundIntervalMs = options.minRoundIntervalMs ?? 10;
   const retentionMs = options.retentionMs ?? 24 * 3_600_000;
   const purgeIntervalMs = options.purgeIntervalMs ?? 60_000;
   const backoff = options.retryBackoffMs ?? { min: 100, max: 5_000 };
@@ -132,7 +138,11 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
   const loop = async (): Promise<void> => {
     schema = await currentSchema(db).catch(() => schema);
     if (options.databaseUrl) listener = listenForOutboxInserts(options.databaseUrl, schema, wake, log);
+    let lastRoundAt = 0;
     while (!stopped) {
+      const early = lastRoundAt + minRoundIntervalMs - Date.now();
+      if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+      lastRoundAt = Date.now();
       wakeRequested = false;
       let result: RoundResult;
       try {

@@ -1,8 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { EncodeOptions } from './cloud-event.codec';
-import { CE_HEADERS } from './cloud-event.codec';
+import { CE_HEADERS, SEQUENCE_WIDTH } from './cloud-event.codec';
 import type { EventCodec, MessageOf, SubjectMap, SubjectOf } from './event-codec';
-import { eventsDb } from './events.tables';
 
 /** What `enqueueEvent` stored: the event id (`ce-id`) and, for a user's event, its sequence. */
 export interface EnqueuedEvent {
@@ -30,30 +29,28 @@ export async function enqueueEvent<DB, M extends SubjectMap, S extends SubjectOf
   message: MessageOf<M, S>,
   options: Omit<EncodeOptions, 'sequence'> & { sequenced?: boolean } = {},
 ): Promise<EnqueuedEvent> {
-  const db = eventsDb(trx);
-  let sequence: bigint | undefined;
   const { sequenced = true, ...encode } = options;
-  if (options.userId && sequenced) {
-    const { rows } = await sql<{ last_seq: string }>`
+  const event = codec.encode(subject, message, encode);
+  const id = event.headers[CE_HEADERS.id] ?? '';
+  const payload = Buffer.from(event.data.buffer, event.data.byteOffset, event.data.byteLength);
+  const headers = JSON.stringify(event.headers);
+  if (!options.userId || !sequenced) {
+    await sql`insert into event_outbox (id, subject, user_key, headers, payload)
+      values (${id}, ${subject}, ${options.userId ?? null}, ${headers}::jsonb, ${payload})`.execute(trx);
+    return { id };
+  }
+  // One round trip on the hot path: the counter moves and the row, with its `ce-sequence`
+  // header written from the counter, goes in within the same statement.
+  const { rows } = await sql<{ sequence: string }>`
+    with next as (
       insert into event_outbox_sequence (subject, user_key, last_seq) values (${subject}, ${options.userId}, 1)
       on conflict (subject, user_key) do update set last_seq = event_outbox_sequence.last_seq + 1
-      returning last_seq`.execute(db);
-    sequence = BigInt(rows[0]?.last_seq ?? '1');
-  }
-  const event = codec.encode(subject, message, { ...encode, sequence });
-  const id = event.headers[CE_HEADERS.id] ?? '';
-  await db
-    .insertInto('event_outbox')
-    .values({
-      id,
-      subject,
-      user_key: options.userId ?? null,
-      sequence: sequence === undefined ? null : sequence.toString(),
-      headers: JSON.stringify(event.headers),
-      payload: Buffer.from(event.data.buffer, event.data.byteOffset, event.data.byteLength),
-      published_at: null,
-      last_error: null,
-    })
-    .execute();
-  return sequence === undefined ? { id } : { id, sequence };
+      returning last_seq)
+    insert into event_outbox (id, subject, user_key, sequence, headers, payload)
+    select ${id}, ${subject}, ${options.userId}, next.last_seq,
+      ${headers}::jsonb || jsonb_build_object(${CE_HEADERS.sequence}::text, lpad(next.last_seq::text, ${SEQUENCE_WIDTH}::int, '0')),
+      ${payload}
+    from next
+    returning sequence`.execute(trx);
+  return { id, sequence: BigInt(rows[0]?.sequence ?? '1') };
 }
