@@ -7,6 +7,7 @@ import { ProfileError } from '../errors';
 import type { FeatureRegistry } from '../features/registry/feature-registry';
 import type { ProfileContext } from '../service';
 import type { ProjectedTip } from '../features/tip-projection/projected-tip';
+import { lockUserFeatures } from '../features/profile-features/profile-features.repository';
 import { projectTipFeedback } from './consumers/tip-feedback.consumer';
 import { projectTipServed } from './consumers/tip-served.consumer';
 import { userDeletionHandler } from './consumers/user-deletion.consumer';
@@ -52,6 +53,8 @@ export function profileSubscriptions(registry: FeatureRegistry): ProfileSubscrip
       }
       // Inside the inbox's transaction: a redelivery is a no-op, so nothing is folded twice.
       const handler = async (trx: Transaction<ProfileDatabase>, event: ReceivedEvent<SubjectMessage<Subject>>, ctx: ProfileContext) => {
+        // A projection takes the user's feature lock itself, before it reads the change.
+        if (!project && event.userId) await lockUserFeatures(trx, event.userId);
         const projected = project ? await project(trx, event.message) : event.userId ? { userId: event.userId, change: null } : null;
         if (projected) await ctx.features.applyEvent(trx, projected.userId, subject, projected.change);
       };

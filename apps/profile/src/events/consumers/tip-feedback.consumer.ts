@@ -4,7 +4,7 @@ import type { Executor } from '@oo/db';
 import type { ProfileDatabase, StoredReaction } from '../../db/database';
 import { lockUserFeatures } from '../../features/profile-features/profile-features.repository';
 import type { ProjectedTip } from '../../features/tip-projection/projected-tip';
-import { ensureProfile, findServedAt, recordTipFeedback } from '../../features/tip-projection/tip-projection.repository';
+import { recordTipFeedback } from '../../features/tip-projection/tip-projection.repository';
 import { UnprojectableEventError } from './unprojectable-event.error';
 
 const REACTIONS: Partial<Record<Reaction, StoredReaction>> = {
@@ -25,8 +25,7 @@ export async function projectTipFeedback(trx: Executor<ProfileDatabase>, feedbac
     throw new UnprojectableEventError(`feedback ${feedback.decisionId} lacks a reaction, a time or a user`);
   }
   await lockUserFeatures(trx, feedback.userId);
-  await ensureProfile(trx, feedback.userId);
-  const isNew = await recordTipFeedback(trx, {
+  const { isNew, servedAt } = await recordTipFeedback(trx, {
     decision_id: feedback.decisionId,
     user_id: feedback.userId,
     tip_id: feedback.tipId,
@@ -35,6 +34,5 @@ export async function projectTipFeedback(trx: Executor<ProfileDatabase>, feedbac
     dwell_ms: Math.min(MAX_DWELL_MS, Math.max(0, Number(feedback.dwellMs))),
   });
   if (!isNew) return { userId: feedback.userId, change: null };
-  const servedAt = await findServedAt(trx, feedback.decisionId, feedback.userId);
   return { userId: feedback.userId, change: { before: { servedAt, reaction: null }, after: { servedAt, reaction } } };
 }

@@ -4,7 +4,7 @@ import type { Executor } from '@oo/db';
 import type { ProfileDatabase } from '../../db/database';
 import { lockUserFeatures } from '../../features/profile-features/profile-features.repository';
 import type { ProjectedTip } from '../../features/tip-projection/projected-tip';
-import { ensureProfile, findReaction, recordTipServed } from '../../features/tip-projection/tip-projection.repository';
+import { recordTipServed } from '../../features/tip-projection/tip-projection.repository';
 import { UnprojectableEventError } from './unprojectable-event.error';
 
 /**
@@ -15,9 +15,8 @@ import { UnprojectableEventError } from './unprojectable-event.error';
 export async function projectTipServed(trx: Executor<ProfileDatabase>, served: SubjectMessage<'signals.tip.served'>): Promise<ProjectedTip> {
   if (!served.servedAt || !served.userId) throw new UnprojectableEventError(`served ${served.decisionId} lacks a time or a user`);
   await lockUserFeatures(trx, served.userId);
-  await ensureProfile(trx, served.userId);
   const servedAt = timestampDate(served.servedAt);
-  const isNew = await recordTipServed(trx, {
+  const { isNew, reaction } = await recordTipServed(trx, {
     decision_id: served.decisionId,
     user_id: served.userId,
     tip_id: served.tipId,
@@ -25,6 +24,5 @@ export async function projectTipServed(trx: Executor<ProfileDatabase>, served: S
     served_at: servedAt,
   });
   if (!isNew) return { userId: served.userId, change: null };
-  const reaction = await findReaction(trx, served.decisionId);
   return { userId: served.userId, change: { before: { servedAt: null, reaction }, after: { servedAt, reaction } } };
 }

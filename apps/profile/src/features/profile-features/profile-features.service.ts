@@ -83,12 +83,12 @@ export class ProfileFeaturesService {
   /**
    * Brings the user's cached features up to date with one projected event, inside the projecting
    * transaction: deletes what `subject` invalidates and folds `change` into what it maintains, so
-   * those rows stay warm. Callers project under `lockUserFeatures` first, so the change they read
-   * and the rows updated here cannot race another event or a recompute.
+   * those rows stay warm. Callers must hold `lockUserFeatures` already (the projections take it
+   * before they read the change), so the change they read and the rows updated here cannot race
+   * another event or a recompute; taking it again here would only cost a round trip.
    */
   async applyEvent(trx: Executor<ProfileDatabase>, userId: string, subject: string, change: TipChange | null): Promise<void> {
     const { registry, clock } = this.deps;
-    await lockUserFeatures(trx, userId);
     const maintained = change ? registry.maintainedBy(subject) : [];
     const rows = await findNamedFeatureRows(trx, userId, maintained.map((f) => f.name));
     const fold = foldTipChange(maintained, rows, change, { registryVersion: registry.version, now: clock() });

@@ -1,33 +1,37 @@
-import type { Executor } from '@oo/db';
+import { sql, type Executor } from '@oo/db';
 import type { ProfileDatabase, StoredReaction, TipFeedbackTable, TipServedTable } from '../../db/database';
 
-/** Records a served tip; a repeat of the same decision changes nothing. Returns whether it was new. */
-export async function recordTipServed(db: Executor<ProfileDatabase>, row: TipServedTable): Promise<boolean> {
-  const inserted = await db.insertInto('tip_served').values(row).onConflict((oc) => oc.column('decision_id').doNothing()).returning('decision_id').executeTakeFirst();
-  return inserted !== undefined;
+// Each projection is one statement: the user's profile row made sure of (so data-quality counts
+// every user we have heard of), the event recorded once, and the other half of the decision read.
+
+/** Records a served tip (a repeat of the same decision changes nothing) and reads the reaction already projected for it. */
+export async function recordTipServed(db: Executor<ProfileDatabase>, row: TipServedTable): Promise<{ isNew: boolean; reaction: StoredReaction | null }> {
+  const { rows } = await sql<{ is_new: boolean; reaction: StoredReaction | null }>`
+    with profile as (
+      insert into profiles (user_id) values (${row.user_id}) on conflict (user_id) do nothing
+    ), served as (
+      insert into tip_served (decision_id, user_id, tip_id, tip_kind, served_at)
+      values (${row.decision_id}, ${row.user_id}, ${row.tip_id}, ${row.tip_kind}, ${row.served_at})
+      on conflict (decision_id) do nothing returning decision_id
+    )
+    select exists (select 1 from served) as is_new,
+      (select reaction from tip_feedback where decision_id = ${row.decision_id}) as reaction`.execute(db);
+  return { isNew: rows[0]?.is_new === true, reaction: rows[0]?.reaction ?? null };
 }
 
-/** Records the reaction to a tip; the first reaction to a decision wins. Returns whether it was new. */
-export async function recordTipFeedback(db: Executor<ProfileDatabase>, row: TipFeedbackTable): Promise<boolean> {
-  const inserted = await db.insertInto('tip_feedback').values(row).onConflict((oc) => oc.column('decision_id').doNothing()).returning('decision_id').executeTakeFirst();
-  return inserted !== undefined;
-}
-
-/** The reaction already projected for a decision, if any. */
-export async function findReaction(db: Executor<ProfileDatabase>, decisionId: string): Promise<StoredReaction | null> {
-  const row = await db.selectFrom('tip_feedback').select('reaction').where('decision_id', '=', decisionId).executeTakeFirst();
-  return row?.reaction ?? null;
-}
-
-/** When a decision was served to the user, if that event has been projected. */
-export async function findServedAt(db: Executor<ProfileDatabase>, decisionId: string, userId: string): Promise<Date | null> {
-  const row = await db.selectFrom('tip_served').select('served_at').where('decision_id', '=', decisionId).where('user_id', '=', userId).executeTakeFirst();
-  return row?.served_at ?? null;
-}
-
-/** Makes sure the user has a profile row, so data-quality counts every user we have heard of. */
-export async function ensureProfile(db: Executor<ProfileDatabase>, userId: string): Promise<void> {
-  await db.insertInto('profiles').values({ user_id: userId }).onConflict((oc) => oc.column('user_id').doNothing()).execute();
+/** Records the reaction to a tip (the first reaction to a decision wins) and reads when the decision was served, if that is projected. */
+export async function recordTipFeedback(db: Executor<ProfileDatabase>, row: TipFeedbackTable): Promise<{ isNew: boolean; servedAt: Date | null }> {
+  const { rows } = await sql<{ is_new: boolean; served_at: Date | null }>`
+    with profile as (
+      insert into profiles (user_id) values (${row.user_id}) on conflict (user_id) do nothing
+    ), feedback as (
+      insert into tip_feedback (decision_id, user_id, tip_id, reaction, reacted_at, dwell_ms)
+      values (${row.decision_id}, ${row.user_id}, ${row.tip_id}, ${row.reaction}, ${row.reacted_at}, ${row.dwell_ms})
+      on conflict (decision_id) do nothing returning decision_id
+    )
+    select exists (select 1 from feedback) as is_new,
+      (select served_at from tip_served where decision_id = ${row.decision_id} and user_id = ${row.user_id}) as served_at`.execute(db);
+  return { isNew: rows[0]?.is_new === true, servedAt: rows[0]?.served_at ?? null };
 }
 
 /** Deletes projected events older than `before`; features only look back 30 days. */
