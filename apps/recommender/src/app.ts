@@ -14,6 +14,6 @@ export function createRoutes(ctx: RecommenderContext): Router[] {
     adviceRouter(ctx.advice),
     auth,
     recommendRouter(ctx.recommend),
-    tipsRouter(ctx.db, { db: ctx.db, clock: ctx.clock, enqueue: ctx.recommend.enqueue }),
+    tipsRouter(ctx.db, { db: ctx.db, clock: ctx.clock, enqueue: ctx.enqueue }),
   ];
 }

@@ -1,4 +1,4 @@
-export type { Kysely, Transaction, Migration, Selectable, Insertable, Updateable, Generated, ColumnType } from 'kysely';
+export type { Kysely, Transaction, Migration, Selectable, Insertable, Updateable, Generated, ColumnType, OperationNodeSource } from 'kysely';
 export { sql } from 'kysely';
 export { poolStats, type PoolStats } from './create-db';
 export { createDb, isDbReachable, assertSchemaName, DB_DEFAULTS, type DbConfig, type CreateDbOptions } from './create-db';

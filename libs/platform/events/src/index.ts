@@ -44,7 +44,7 @@ export { deadLetterSubject, prefixStream, prefixSubject } from './stream-names';
 export { DEAD_LETTER_HEADERS, type DeadLetterReason } from './dead-letter';
 export { eventsMigrations } from './events.migrations';
 export type { EventsDatabase } from './events.tables';
-export { enqueueEvent, type EnqueuedEvent } from './outbox';
+export { enqueueEvent, enqueueEventWith, type EnqueuedEvent, type EnqueueOptions } from './outbox';
 export { eraseUserEventState } from './user-erasure';
 export { isUserErased, markUserErased, pruneErasedUsers } from './erased-users';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayHealth, type OutboxRelayOptions } from './outbox-relay';

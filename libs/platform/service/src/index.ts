@@ -10,6 +10,7 @@ export {
   type StatelessServiceDescriptor,
   type ContextOf,
   type Enqueue,
+  type EnqueueWith,
   type Kit,
   type KitConfig,
   type ServiceDescriptor,

@@ -1,5 +1,5 @@
 import type { ServiceName } from '@oo/config';
-import type { Kysely, MigrationSet, Transaction } from '@oo/db';
+import type { Kysely, MigrationSet, OperationNodeSource, Transaction } from '@oo/db';
 import type { EnqueuedEvent, EncodeOptions, EventBus, EventCodec, MessageOf, ReceivedEvent, SubjectMap, SubjectOf } from '@oo/events';
 import type { TokenVerifier } from '@oo/http';
 import type { Logger } from '@oo/logger';
@@ -45,6 +45,18 @@ export type Enqueue<M extends SubjectMap> = <S extends SubjectOf<M>, DB>(
   options?: Omit<EncodeOptions, 'sequence' | 'source'> & { sequenced?: boolean },
 ) => Promise<EnqueuedEvent>;
 
+/**
+ * Writes an event of this service and the row it announces (an insert or update built with
+ * Kysely) as one statement: atomic without a transaction, one round trip on a hot path.
+ */
+export type EnqueueWith<M extends SubjectMap> = <S extends SubjectOf<M>, DB>(
+  db: Kysely<DB>,
+  alongside: OperationNodeSource,
+  subject: S,
+  message: MessageOf<M, S>,
+  options?: Omit<EncodeOptions, 'sequence' | 'source'> & { sequenced?: boolean },
+) => Promise<EnqueuedEvent>;
+
 /** What the kit hands every service, with or without a database. */
 export interface StatelessKit<Config extends StatelessKitConfig, M extends SubjectMap> {
   readonly name: ServiceName;
@@ -76,6 +88,7 @@ export interface Kit<Config extends KitConfig, DB, M extends SubjectMap> extends
   /** The HTTP pool; consumers and the outbox relay have their own, so they cannot starve requests. */
   readonly db: Kysely<DB>;
   readonly enqueue: Enqueue<M>;
+  readonly enqueueWith: EnqueueWith<M>;
 }
 
 /** A handler of one subscribed subject; it runs in the transaction that records the event in the inbox. */

@@ -1,10 +1,10 @@
 import { createDb, type Kysely } from '@oo/db';
-import { connectJetStreamBus, createEventCodec, createEventsMetrics, enqueueEvent, startOutboxRelay, type EventBus, type EventsMetrics, type SubjectMap } from '@oo/events';
+import { connectJetStreamBus, createEventCodec, createEventsMetrics, enqueueEvent, enqueueEventWith, startOutboxRelay, type EventBus, type EventsMetrics, type SubjectMap } from '@oo/events';
 import { createJwtVerifier, createMetrics, type HttpMetrics, type ShutdownStep } from '@oo/http';
 import type { Logger } from '@oo/logger';
 import type { JSONWebKeySet } from 'jose';
 import { ServiceKitError } from './service-error';
-import type { Enqueue, Kit, KitConfig, StatelessKit, StatelessKitConfig } from './service-descriptor';
+import type { Enqueue, EnqueueWith, Kit, KitConfig, StatelessKit, StatelessKitConfig } from './service-descriptor';
 import type { StartServiceOptions } from './start-service';
 import { startErasedUserPruning } from './erased-user-pruning';
 import { registerPoolMetrics } from './pool-metrics';
@@ -117,9 +117,10 @@ export async function openInfrastructure(
 
   const full = config as KitConfig;
   const enqueue: Enqueue<SubjectMap> = (trx, subject, message, encode = {}) => enqueueEvent(trx, events, subject, message, encode);
+  const enqueueWith: EnqueueWith<SubjectMap> = (db, alongside, subject, message, encode = {}) => enqueueEventWith(db, alongside, events, subject, message, encode);
   const relay = startOutboxRelay({ db: dbs.relayDb, bus, log, metrics: eventsMetrics, databaseUrl: full.DATABASE_URL });
   const erasedUsers = startErasedUserPruning(dbs.consumerDb, log, clock, full.ERASED_USER_RETENTION_DAYS);
-  const kit: Kit<KitConfig, unknown, SubjectMap> = { ...base, config: full, db: dbs.db, enqueue };
+  const kit: Kit<KitConfig, unknown, SubjectMap> = { ...base, config: full, db: dbs.db, enqueue, enqueueWith };
   const closeSteps: ShutdownStep[] = [
     { name: 'stop outbox relay', run: () => relay.stop() },
     { name: 'stop erased-user pruning', run: () => erasedUsers.stop() },

@@ -3,9 +3,9 @@ import type { DecisionsTable, RecommenderDatabase, StoredReaction } from '../../
 
 export type NewDecision = Insertable<DecisionsTable>;
 
-/** Appends a decision to the log; called in the transaction that enqueues its TipServed. */
-export async function insertDecision(db: Executor<RecommenderDatabase>, decision: NewDecision): Promise<void> {
-  await db.insertInto('decisions').values(decision).execute();
+/** The statement that appends a decision to the log; it runs as one statement with its TipServed (`enqueueWith`). */
+export function insertDecision(db: Executor<RecommenderDatabase>, decision: NewDecision) {
+  return db.insertInto('decisions').values(decision);
 }
 
 /** What feedback needs of a decision: only the owner finds it. */

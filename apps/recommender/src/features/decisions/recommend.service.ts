@@ -1,8 +1,8 @@
 import { chooseIndex } from '@oo/bandit';
-import { inTransaction, type Kysely } from '@oo/db';
+import type { Kysely } from '@oo/db';
 import { CANDIDATE_FEATURES, localTime, type DecisionContextInput } from '@oo/decision-features';
 import type { RecommenderDatabase } from '../../db/database';
-import type { EnqueueEvent } from '../../events/outbox';
+import type { EnqueueEventWith } from '../../events/outbox';
 import { applicableAdvice, type AdviceLibrary } from '../advice/advice-library';
 import { buildCandidates, type Candidate } from '../candidates/candidate-set';
 import { decisionInputs } from '../candidates/tasks.repository';
@@ -21,7 +21,8 @@ export interface RecommendDeps {
   advice: AdviceLibrary;
   profile: ProfileClient;
   scorer: Scorer;
-  enqueue: EnqueueEvent;
+  /** The decision row and its `signals.tip.served` go in as one statement. */
+  enqueueWith: EnqueueEventWith;
   policies: { live: string; shadows: readonly string[] };
   maxTaskCandidates: number;
   localEpsilon: number;
@@ -41,7 +42,7 @@ export interface Recommendation {
 /**
  * One decision: the user's candidates and context, the policy's probabilities (ml-serving, or the
  * local policy when it cannot answer in time), a choice seeded by the decision id, and the
- * decision stored together with its `signals.tip.served` in one transaction. Null when there is
+ * decision stored together with its `signals.tip.served` in one statement. Null when there is
  * nothing to suggest.
  *
  * @example
@@ -73,10 +74,7 @@ export async function recommend(deps: RecommendDeps, userId: string, traceparent
   const { index, propensity } = chooseIndex(choice.probabilities, decisionId);
   const record: DecisionRecord = { decisionId, userId, servedAt, candidates, context, choice, chosenIndex: index, propensity };
 
-  await inTransaction(deps.db, async (trx) => {
-    await insertDecision(trx, toRow(record));
-    await deps.enqueue(trx, 'signals.tip.served', toTipServed(record), { userId, traceparent, time: servedAt });
-  });
+  await deps.enqueueWith(deps.db, insertDecision(deps.db, toRow(record)), 'signals.tip.served', toTipServed(record), { userId, traceparent, time: servedAt });
   deps.onDecision?.(choice);
   const tip = candidates[index] as Candidate;
   return {
