@@ -9,6 +9,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { eventually, testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
 import { call, connectTaskFeed } from '../e2e/e2e-support';
 import { launchSystem } from '../system/launch-system';
+import { describePostgresActivity, readPostgresActivity } from './postgres-activity';
 import { cpuByGroup, rssByGroup } from './process-cpu';
 import { runReference } from './reference-run';
 
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
 
     const pids = Object.fromEntries([...system.services].map(([name, s]) => [name, { pid: s.child.pid as number }]));
     const groups = { ...pids, postgres: { name: 'postgres' }, nats: { name: 'nats-server' } };
+    const pgBefore = await readPostgresActivity(testDatabaseUrl(), prefix);
     const cpuBefore = cpuByGroup(groups);
     const rssBefore = rssByGroup(pids);
     const latencies: number[] = [];
@@ -111,6 +113,9 @@ async function main(): Promise<void> {
     await Promise.all(inFlight);
     const elapsed = (performance.now() - started) / 1000;
     const cpuAfter = cpuByGroup(groups);
+    // The counters lag by up to a second: give the last transactions time to report.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const pgAfter = await readPostgresActivity(testDatabaseUrl(), prefix);
     latencies.sort((a, b) => a - b);
 
     console.log(`\n${VIA === 'gateway' ? 'POST /v1/tips through the gateway' : 'POST /v1/recommend at the recommender'}, ${total} requests at ${RATE}/s (achieved ${(total / elapsed).toFixed(0)}/s), ${USERS} users, ~20 candidates each`);
@@ -125,6 +130,7 @@ async function main(): Promise<void> {
       parts.push(`${name} ${(used / total).toFixed(3)}`);
     }
     console.log(`  CPU per decision ${(cpuTotal / total).toFixed(3)} ms (${parts.join(', ')}; ms, 10 ms tick resolution over the run)`);
+    console.log(describePostgresActivity(pgBefore, pgAfter, total));
     const rssAfter = rssByGroup(pids);
     const rss = Object.keys(pids).map((name) => `${name} ${(rssBefore[name] ?? 0).toFixed(0)} → ${(rssAfter[name] ?? 0).toFixed(0)}`);
     console.log(`  memory (RSS MiB, service with its tsx parent, before → after the load) ${rss.join(', ')}`);
