@@ -12,6 +12,7 @@ import { docsRouter } from './openapi/docs.router';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { csrfProtection } from './protection/csrf.middleware';
 import { cors, securityHeaders } from './protection/edge.middleware';
+import { shedLoad } from './protection/load-shedding.middleware';
 import { rateLimits } from './protection/rate-limit.middleware';
 import { requireAdminCaller } from './http/admin.middleware';
 import type { GatewayContext } from './service';
@@ -56,5 +57,5 @@ export function createRoutes(ctx: GatewayContext): Array<Router | RequestHandler
     user: [authenticate({ verifier: ctx.verifier, sessions: ctx.sessions, cookies }), limits.perUser, csrfProtection(webOrigins)],
     admin: requireAdminCaller(),
   };
-  return [securityHeaders(), cors(new Set(config.WEB_ORIGINS)), docsRouter(buildOpenApiDocument(routes)), limits.perIp, mountRoutes(routes, guards)];
+  return [securityHeaders(), cors(new Set(config.WEB_ORIGINS)), docsRouter(buildOpenApiDocument(routes)), shedLoad({ maxInFlight: config.MAX_IN_FLIGHT, onShed: () => ctx.shed.inc() }), limits.perIp, mountRoutes(routes, guards)];
 }

@@ -1,4 +1,5 @@
 import { subjects } from '@oo/contracts';
+import { Counter } from 'prom-client';
 import { defineStatelessService, type StatelessKit } from '@oo/service';
 import { createRoutes } from './app';
 import { gatewayConfigSchema, type GatewayConfig } from './config';
@@ -26,8 +27,9 @@ function setupGateway(kit: GatewayKit) {
     const dropped = sessions.revoke({ userId: revoked.userId, sessionId: revoked.sessionId });
     kit.log.debug({ userId: revoked.userId, sessionId: revoked.sessionId, reason: revoked.reason, dropped }, 'revoked sessions purged');
   });
+  const shed = new Counter({ name: 'oo_gateway_shed_total', help: 'Requests refused with 503 because MAX_IN_FLIGHT were in flight', registers: [kit.registry] });
   const closeUpstreams = () => [authUpstream, upstreams.profile, upstreams.recommender].forEach((u) => u.close());
-  return { upstreams, sessions, closeUpstreams };
+  return { upstreams, sessions, closeUpstreams, shed };
 }
 
 /** What the gateway's routes receive: the kit and its own parts. */

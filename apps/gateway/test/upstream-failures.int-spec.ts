@@ -41,8 +41,8 @@ describe('upstream failures at the gateway', () => {
   let echo: Upstream;
   let stops: (() => Promise<void>)[];
 
-  const gateway = async (profileUrl: string) => {
-    const h = await startServiceHarness(gatewayService, { label: 'gw-failures', auth: keys, env: { PROFILE_URL: profileUrl, UPSTREAM_TIMEOUT_MS: '300' } });
+  const gateway = async (profileUrl: string, env: Record<string, string> = {}) => {
+    const h = await startServiceHarness(gatewayService, { label: 'gw-failures', auth: keys, env: { PROFILE_URL: profileUrl, UPSTREAM_TIMEOUT_MS: '300', ...env } });
     stops.push(() => h.stop());
     return h;
   };
@@ -66,6 +66,23 @@ describe('upstream failures at the gateway', () => {
     expect(res.status).toBe(504);
     expect(res.type).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ code: 'GATEWAY_UPSTREAM_TIMEOUT', instance: '/v1/me/features' });
+  });
+
+  it('refuses at once, 503 with Retry-After, what is beyond MAX_IN_FLIGHT, and frees the slot when a request ends', async () => {
+    const h = await gateway(silent.url, { MAX_IN_FLIGHT: '1' });
+    const waiting = features(h.baseUrl);
+    await new Promise((r) => setTimeout(r, 50));
+    const began = Date.now();
+    const refused = await features(h.baseUrl);
+    expect(Date.now() - began).toBeLessThan(250);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.body).toMatchObject({ code: 'GATEWAY_OVERLOADED' });
+    expect((await waiting).status).toBe(504);
+    // The slot came back: the next request reaches the (silent) upstream again.
+    expect((await features(h.baseUrl)).status).toBe(504);
+    const metrics = await fetch(`${h.baseUrl}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/^oo_gateway_shed_total{service="gateway"} 1$/m);
   });
 
   it('answers 503 when nobody listens at the upstream address', async () => {
