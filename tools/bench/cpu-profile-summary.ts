@@ -20,7 +20,7 @@ interface CpuProfile {
 const IDLE = new Set(['(idle)', '(program)']);
 
 /** A package (`pg`, `express`), node's own modules (`node:http`), or our folder (`libs/platform/events`). */
-export function ownerOf(url: string, functionName: string): string {
+function ownerOf(url: string, functionName: string): string {
   if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1] as string;

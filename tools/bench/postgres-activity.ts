@@ -7,7 +7,7 @@ export interface PostgresActivity {
   inserted: number;
   updated: number;
   deleted: number;
-  /** Per table `schema.table`: sequential scans and the rows they read. */
+  /** Per table `service.table`: sequential scans and the rows they read. */
   seqScans: Map<string, { scans: number; rows: number }>;
 }
 
@@ -35,7 +35,8 @@ export async function readPostgresActivity(databaseUrl: string, schemaPrefix: st
       inserted: Number(row?.i),
       updated: Number(row?.u),
       deleted: Number(row?.d),
-      seqScans: new Map(tables.rows.map((t) => [t.name, { scans: Number(t.scans), rows: Number(t.rows) }])),
+      // `<prefix>_<service>.<table>` is shown as `<service>.<table>`.
+      seqScans: new Map(tables.rows.map((t) => [t.name.slice(schemaPrefix.length + 1), { scans: Number(t.scans), rows: Number(t.rows) }])),
     };
   } finally {
     await client.end();
@@ -46,7 +47,7 @@ export async function readPostgresActivity(databaseUrl: string, schemaPrefix: st
 export function describePostgresActivity(before: PostgresActivity, after: PostgresActivity, decisions: number): string {
   const per = (a: number, b: number) => ((b - a) / decisions).toFixed(1);
   const scans = [...after.seqScans]
-    .map(([name, s]) => ({ name: name.split('.').slice(-2).join('.').replace(/^[a-z0-9_]*?_(?=[a-z_]+\.)/, ''), scans: s.scans - (before.seqScans.get(name)?.scans ?? 0), rows: s.rows - (before.seqScans.get(name)?.rows ?? 0) }))
+    .map(([name, s]) => ({ name, scans: s.scans - (before.seqScans.get(name)?.scans ?? 0), rows: s.rows - (before.seqScans.get(name)?.rows ?? 0) }))
     .filter((s) => s.scans > 0)
     .sort((a, b) => b.rows - a.rows)
     .slice(0, 4)

@@ -1,6 +1,6 @@
 import type { ServiceName } from '@oo/config';
 import type { Kysely, MigrationSet, OperationNodeSource, Transaction } from '@oo/db';
-import type { EnqueuedEvent, EncodeOptions, EventBus, EventCodec, MessageOf, ReceivedEvent, SubjectMap, SubjectOf } from '@oo/events';
+import type { EnqueuedEvent, EnqueueOptions, EventBus, EventCodec, MessageOf, ReceivedEvent, SubjectMap, SubjectOf } from '@oo/events';
 import type { TokenVerifier } from '@oo/http';
 import type { Logger } from '@oo/logger';
 import type { RequestHandler, Router } from 'express';
@@ -42,7 +42,7 @@ export type Enqueue<M extends SubjectMap> = <S extends SubjectOf<M>, DB>(
   trx: Transaction<DB>,
   subject: S,
   message: MessageOf<M, S>,
-  options?: Omit<EncodeOptions, 'sequence' | 'source'> & { sequenced?: boolean },
+  options?: Omit<EnqueueOptions, 'source'>,
 ) => Promise<EnqueuedEvent>;
 
 /**
@@ -54,7 +54,7 @@ export type EnqueueWith<M extends SubjectMap> = <S extends SubjectOf<M>, DB>(
   alongside: OperationNodeSource,
   subject: S,
   message: MessageOf<M, S>,
-  options?: Omit<EncodeOptions, 'sequence' | 'source'> & { sequenced?: boolean },
+  options?: Omit<EnqueueOptions, 'source'>,
 ) => Promise<EnqueuedEvent>;
 
 /** What the kit hands every service, with or without a database. */
