@@ -33,6 +33,14 @@ export const recommenderConfigSchema = baseServiceSchema('recommender')
     ML_TIMEOUT_MS: durationMs(60),
     /** How often the registry's fallbacks are fetched again from profile. */
     REGISTRY_REFRESH_MS: durationMs(300_000),
+    /** `on`: decisions are scored in process on a replica of ml-serving's model, which follows its log; `off`: every decision calls ml-serving. */
+    MODEL_REPLICA: z.enum(['on', 'off']).default('on'),
+    /** Personal model parts the replica holds; other users' decisions are scored by ml-serving. */
+    MODEL_REPLICA_MAX_USERS: int({ min: 1, max: 1_000_000, default: 10_000 }),
+    /** How long one long poll of ml-serving's observation log waits for something new. */
+    MODEL_REPLICA_WAIT_MS: durationMs(5_000),
+    /** Without a word from ml-serving for this long, the replica stops scoring and ml-serving (or the local policy) does. */
+    MODEL_REPLICA_MAX_LAG_MS: durationMs(30_000),
     LIVE_POLICY: policyName.default('linucb'),
     SHADOW_POLICIES: policyList,
     /** The most pressing open tasks offered to the policy; advice comes on top. */

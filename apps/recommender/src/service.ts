@@ -1,5 +1,6 @@
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { subjects } from '@oo/contracts';
+import { createDecisionFeaturizer } from '@oo/decision-features';
 import { defineService, type Kit } from '@oo/service';
 import { createRoutes } from './app';
 import { recommenderConfigSchema, type RecommenderConfig } from './config';
@@ -13,7 +14,10 @@ import { defaultAdviceLibrary } from './features/advice/advice-library';
 import { createProfileClient } from './features/context/profile-client';
 import type { RecommendDeps } from './features/decisions/recommend.service';
 import { startRetentionPruning } from './features/retention/retention-pruning';
-import { createMlClient } from './features/scoring/ml-client';
+import { createMlClient, type Scorer } from './features/scoring/ml-client';
+import { ModelReplica } from './features/scoring/model-replica';
+import { replicaSource } from './features/scoring/replica-source';
+import { replicaFirst } from './features/scoring/replica-scorer';
 import { createUpstreamUnauthorized } from './features/upstream/upstream-unauthorized';
 
 /** The recommender's own parts, built from the kit at start-up. */
@@ -37,7 +41,8 @@ async function setupRecommender(kit: Kit<RecommenderConfig, RecommenderDatabase,
   });
   // Not awaited: profile may come up after us, and neutral fallbacks serve until it does.
   void profile.refreshRegistry();
-  const scorer = createMlClient({ baseUrl: config.ML_SERVING_URL, serviceToken: kit.serviceToken, unauthorized, timeoutMs: config.ML_TIMEOUT_MS, log });
+  const remote = createMlClient({ baseUrl: config.ML_SERVING_URL, serviceToken: kit.serviceToken, unauthorized, timeoutMs: config.ML_TIMEOUT_MS, log });
+  const { replica, scorer } = modelReplica(kit, remote);
   const recommend: RecommendDeps = {
     db: kit.db,
     clock: kit.clock,
@@ -51,7 +56,26 @@ async function setupRecommender(kit: Kit<RecommenderConfig, RecommenderDatabase,
     onDecision: (choice) => decisions.inc({ policy: choice.policy, fallback_reason: choice.fallbackReason ?? 'none' }),
   };
   const retention = startRetentionPruning({ db: kit.db, log, clock: kit.clock, retentionDays: config.DECISION_RETENTION_DAYS });
-  return { advice, profile, scorer, recommend, retention };
+  return { advice, profile, scorer, replica, recommend, retention };
+}
+
+// The replica scores in process when it can vouch for the answer; ml-serving is asked otherwise.
+function modelReplica(kit: Kit<RecommenderConfig, RecommenderDatabase, typeof subjects>, remote: Scorer) {
+  const { config, log, registry } = kit;
+  if (config.MODEL_REPLICA === 'off') return { replica: undefined, scorer: remote };
+  const scored = new Counter({ name: 'oo_recommender_scored_total', help: 'Decisions scored, by where: the in-process replica or a call to ml-serving', labelNames: ['by'], registers: [registry] });
+  const version = new Gauge({ name: 'oo_recommender_model_replica_version', help: 'The observation log position the model replica holds', registers: [registry] });
+  const replica = new ModelReplica({
+    source: replicaSource(config.ML_SERVING_URL, kit.serviceToken),
+    featurizer: createDecisionFeaturizer(),
+    log,
+    maxUsers: config.MODEL_REPLICA_MAX_USERS,
+    waitMs: config.MODEL_REPLICA_WAIT_MS,
+    maxLagMs: config.MODEL_REPLICA_MAX_LAG_MS,
+    onVersion: (v) => version.set(v),
+  });
+  replica.start();
+  return { replica, scorer: replicaFirst(replica, remote, (by) => scored.inc({ by })) };
 }
 
 /** What the recommender's routes and handlers receive. */
@@ -59,7 +83,7 @@ export type RecommenderContext = Kit<RecommenderConfig, RecommenderDatabase, typ
 
 /**
  * The recommender: candidates from its own read model of tasks plus the advice library, context
- * from profile, scores from ml-serving (a local policy when either is slow or down), one decision
+ * from profile, scores from a replica of ml-serving's model or from ml-serving (a local policy when both cannot), one decision
  * logged per tip.
  */
 export const recommender = defineService<RecommenderDatabase>()({
@@ -84,6 +108,7 @@ export const recommender = defineService<RecommenderDatabase>()({
   ],
   stop: [
     { name: 'stop retention pruning', run: (ctx) => ctx.retention.stop() },
+    { name: 'stop model replica', run: (ctx) => ctx.replica?.stop() },
     {
       name: 'close upstream connections',
       run: (ctx) => {

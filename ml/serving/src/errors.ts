@@ -4,10 +4,7 @@ import { defineServiceErrors } from '@oo/service';
 export const MlServingError = defineServiceErrors('MlServingError', {
   ML_UNKNOWN_POLICY: 400,
   ML_MODEL_NOT_READY: 503,
-  ML_MODEL_STATE_GAP: 500,
-  ML_INVALID_SNAPSHOT: 500,
-  ML_INVALID_OBSERVATION: 500,
-  ML_UNKNOWN_LAYOUT: 500,
+  ML_REPLICA_BEHIND: 410,
   ML_DECISION_VANISHED: 500,
   ML_DECISION_INCOMPLETE: 500,
 });

@@ -13,7 +13,7 @@ import { registerLayout } from './features/model-state/model-state.repository';
 import { RewardJoin } from './features/reward-join/reward-join.service';
 import { rewardRulesFrom } from './features/reward-join/reward-rules';
 import { startRewardSweeper } from './features/reward-join/reward-sweeper';
-import { createPolicyCatalog } from './features/scoring/policy-catalog';
+import { createPolicyCatalog } from '@oo/model-state';
 import { createScorer } from './features/scoring/scoring.service';
 import { createMlMetrics } from './metrics';
 
@@ -46,8 +46,9 @@ async function setupMlServing(kit: MlKit) {
   live.start();
   const join = new RewardJoin({ featurizer, rules: rewardRulesFrom(config), log, metrics, clock });
   const sweeper = startRewardSweeper({ db, join, log, clock, intervalMs: config.REWARD_SWEEP_INTERVAL_MS, retentionMs: config.DECISION_RETENTION_MS });
-  const scorer = createScorer({ featurizer, catalog: createPolicyCatalog(config.POLICIES), currentModel: () => live.current(), withUser: (userId, use) => live.withUser(userId, use) });
-  return { metrics, live, join, sweeper, scorer };
+  const catalog = createPolicyCatalog(config.POLICIES);
+  const scorer = createScorer({ featurizer, catalog, currentModel: () => live.current(), withUser: (userId, use) => live.withUser(userId, use) });
+  return { metrics, live, join, sweeper, scorer, catalog };
 }
 
 /** What ml-serving's routes and handlers receive. */

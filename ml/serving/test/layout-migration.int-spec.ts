@@ -12,7 +12,7 @@ import {
   type FeatureLayout,
 } from '@oo/bandit';
 import { CANDIDATE_FEATURES, CONTEXT_FEATURES, createDecisionFeaturizer, DECISION_INTERACTIONS } from '@oo/decision-features';
-import { encodeSnapshot } from '../src/features/model-state/snapshot-codec';
+import { encodeSnapshot } from '@oo/model-state';
 import { CANDIDATES, CONTEXT, feedback, Reaction, scoreRequest, served } from './support/decisions';
 import { eventually } from '@oo/testing';
 import { startMlHarness, type MlHarness, type MlInstance } from './support/ml-serving-harness';

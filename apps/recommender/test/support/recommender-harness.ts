@@ -59,6 +59,8 @@ export async function startRecommenderHarness(options: HarnessOptions): Promise<
       // fakes' slow mode (2.5 s) still runs past them.
       PROFILE_TIMEOUT_MS: '1000',
       ML_TIMEOUT_MS: '1000',
+      // The fake ml-serving answers scores only; the replica is tested against the real one.
+      MODEL_REPLICA: 'off',
       ...options.env,
     },
   }).catch(async (err: unknown) => {

@@ -14,6 +14,8 @@ export interface JsonCall {
   headers: Record<string, string>;
   body?: string;
   timeoutMs: number;
+  /** `bytes`: the answer's body comes back as a Buffer instead of parsed JSON. */
+  response?: 'json' | 'bytes';
 }
 
 /** JSON calls to one upstream over its own pool of kept-alive connections. */
@@ -65,7 +67,8 @@ export function jsonCaller(baseUrl: string, maxSockets = 64): JsonCaller {
             return;
           }
           try {
-            finish({ ok: true, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+            const body = Buffer.concat(chunks);
+            finish({ ok: true, body: options.response === 'bytes' ? body : JSON.parse(body.toString('utf8')) });
           } catch (error) {
             finish({ ok: false, failure: 'error', error });
           }

@@ -3,8 +3,7 @@ import { sql, type Kysely } from '@oo/db';
 import type { MlDatabase } from '../../db/database';
 import { int8, newestSnapshotVersion, pruneModelState } from './model-state.repository';
 import { writeUserRows } from './user-rows-writer';
-import type { ObservationApplier } from './observation-applier';
-import { encodeSnapshot } from './snapshot-codec';
+import { encodeSnapshot, type ObservationApplier } from '@oo/model-state';
 
 export interface CheckpointOptions {
   /** Names the advisory lock, so instances on other schemas never wait for this one. */

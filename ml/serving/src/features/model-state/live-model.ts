@@ -9,7 +9,7 @@ import { checkpointModel } from './checkpointer';
 import { loadModel } from './model-loader';
 import { layoutNames, observationsAfter } from './model-state.repository';
 import { listCheckpoints, newestUserRowsSnapshot, type CheckpointSummary } from './model-users.repository';
-import { ObservationApplier } from './observation-applier';
+import { ModelStateError, ObservationApplier } from '@oo/model-state';
 import { ResidentUsers } from './resident-users';
 
 export interface LiveModelOptions {
@@ -61,6 +61,7 @@ export class LiveModel {
   private rerun = false;
   private stopped = false;
   private wake: (() => void) | undefined;
+  private readonly waiters = new Set<() => void>();
   private resolveLoaded!: () => void;
   /** Resolves once the model is loaded and caught up with the log for the first time. */
   readonly loaded = new Promise<void>((resolve) => (this.resolveLoaded = resolve));
@@ -115,6 +116,33 @@ export class LiveModel {
     return this.users.withUser(userId, use);
   }
 
+  /** True while every user the model knows has their part in memory. */
+  holdsEveryUser(): boolean {
+    return this.users.isComplete();
+  }
+
+  /**
+   * Resolves once the model is past `version` (at once if it already is), after `ms` at most, or
+   * at shutdown: a replica's long poll.
+   */
+  whenPast(version: number, ms: number): Promise<void> {
+    if ((this.model?.version ?? -1) > version || ms <= 0 || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        if ((this.model?.version ?? -1) <= version && !this.stopped && !timedOut) return;
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        done();
+      }, ms);
+      this.waiters.add(done);
+    });
+  }
+
   status(): ModelStatus | undefined {
     const model = this.model;
     if (model === undefined) return undefined;
@@ -152,6 +180,7 @@ export class LiveModel {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.pollTimer);
+    for (const waiter of [...this.waiters]) waiter();
     this.wake?.();
     await this.listener?.close();
     await this.running;
@@ -166,7 +195,7 @@ export class LiveModel {
         this.resolveLoaded();
         return;
       } catch (err) {
-        const gap = err instanceof MlServingError && err.code === 'ML_MODEL_STATE_GAP';
+        const gap = err instanceof ModelStateError && err.code === 'MODEL_STATE_GAP';
         this.options.log.error({ err }, gap ? 'the observation log moved past this model; reloading' : 'model update failed; retrying');
         if (gap) this.reloadReason = 'gap';
         await this.pause(RETRY_MS[Math.min(failures, RETRY_MS.length - 1)] ?? 1_000);
@@ -226,6 +255,7 @@ export class LiveModel {
   private touch(model: BanditModel): void {
     this.updatedAt = this.options.clock();
     this.options.metrics.modelObservations.set(model.version);
+    for (const waiter of [...this.waiters]) waiter();
   }
 
   private pause(ms: number): Promise<void> {

@@ -13,7 +13,7 @@ import type { MlDatabase } from '../../db/database';
 import { MlServingError } from '../../errors';
 import { lastSeq, newestSnapshot, registerLayout, tailIsComplete, type SnapshotRow } from './model-state.repository';
 import { snapshotUsersPage } from './model-users.repository';
-import { decodeSnapshot, decodeUserSnapshot } from './snapshot-codec';
+import { decodeSnapshot, decodeUserSnapshot, ModelStateError } from '@oo/model-state';
 
 /**
  * Where a loaded model came from; a migrated one should be checkpointed under its new layout.
@@ -75,7 +75,7 @@ export async function loadModel(
   const newest = await newestSnapshot(db);
   if (newest !== undefined) {
     if (!(await tailIsComplete(db, Number(newest.version)))) {
-      throw new MlServingError('ML_MODEL_STATE_GAP', `observations after snapshot ${newest.layout_version}/${newest.version} were pruned`);
+      throw new ModelStateError('MODEL_STATE_GAP', `observations after snapshot ${newest.layout_version}/${newest.version} were pruned`);
     }
     const stored = await withAllUsers(db, newest, modelFrom(newest));
     const { model, report } = migrateModel(stored, layout);
@@ -83,7 +83,7 @@ export async function loadModel(
     return { source: 'migrated', model, report };
   }
   if ((await lastSeq(db)) > 0 && !(await tailIsComplete(db, 0))) {
-    throw new MlServingError('ML_MODEL_STATE_GAP', 'there is no snapshot and the observation log no longer starts at 1');
+    throw new ModelStateError('MODEL_STATE_GAP', 'there is no snapshot and the observation log no longer starts at 1');
   }
   return { source: 'fresh', model: createModel(layout, fresh) };
 }

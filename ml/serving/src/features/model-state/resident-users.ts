@@ -4,7 +4,7 @@ import type { MlDatabase } from '../../db/database';
 import { MlServingError } from '../../errors';
 import { lastSeq } from './model-state.repository';
 import { newestUserRowsSnapshot, type UserRowsSnapshot } from './model-users.repository';
-import type { ObservationApplier } from './observation-applier';
+import type { ObservationApplier } from '@oo/model-state';
 import { scratchWithStoredUser, userObservationsBetween } from './user-rebuild';
 
 export interface ResidentUsersOptions {

@@ -3,8 +3,7 @@ import type { Executor } from '@oo/db';
 import type { MlDatabase } from '../../db/database';
 import type { ObservationRow } from './model-state.repository';
 import { snapshotUser, userObservations, type UserRowsSnapshot } from './model-users.repository';
-import type { ObservationApplier } from './observation-applier';
-import { decodeUserSnapshot } from './snapshot-codec';
+import { decodeUserSnapshot, type ObservationApplier } from '@oo/model-state';
 
 const PAGE = 1_000;
 

@@ -10,8 +10,7 @@ import {
   newestUserRowsSnapshot,
   type UserRowsSnapshot,
 } from './model-users.repository';
-import type { ObservationApplier } from './observation-applier';
-import { encodeUserSnapshot } from './snapshot-codec';
+import { encodeUserSnapshot, ModelStateError, type ObservationApplier } from '@oo/model-state';
 import { rebuildUserAt } from './user-rebuild';
 
 const BATCH = 100;
@@ -40,7 +39,7 @@ export async function writeUserRows(
   }
   if (!options.complete) {
     const base = await newestUserRowsSnapshot(trx, at.layoutVersion, at.version - 1);
-    if (base === undefined) throw new MlServingError('ML_MODEL_STATE_GAP', 'users were dropped from memory but no per-user checkpoint is left to carry them over');
+    if (base === undefined) throw new ModelStateError('MODEL_STATE_GAP', 'users were dropped from memory but no per-user checkpoint is left to carry them over');
     await copyUnchangedUsers(trx, base, at);
     for (let after = ''; ; ) {
       const changed = await changedUsersWithoutRow(trx, base.version, at, after, BATCH);

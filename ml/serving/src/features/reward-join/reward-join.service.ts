@@ -4,7 +4,7 @@ import type { Logger } from '@oo/logger';
 import type { MlDatabase } from '../../db/database';
 import type { MlMetrics } from '../../metrics';
 import { appendObservations, type NewObservation } from '../model-state/model-state.repository';
-import { encodeVector } from '../model-state/vector-codec';
+import { encodeVector } from '@oo/model-state';
 import type { DecisionFeedback, ServedDecision } from './decision-record';
 import {
   completeServed,

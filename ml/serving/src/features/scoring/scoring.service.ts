@@ -1,7 +1,7 @@
-import { createRng, scorePolicies, type BanditModel, type PolicySpec } from '@oo/bandit';
+import type { BanditModel } from '@oo/bandit';
 import type { DecisionFeaturizer, ParsedScoreRequest, ScoreResponse } from '@oo/decision-features';
 import { MlServingError } from '../../errors';
-import type { PolicyCatalog } from './policy-catalog';
+import { scoreDecision, type PolicyCatalog } from '@oo/model-state';
 
 export interface ScorerDeps {
   featurizer: DecisionFeaturizer;
@@ -33,33 +33,13 @@ export interface Scorer {
  */
 export function createScorer(deps: ScorerDeps): Scorer {
   const { featurizer, catalog } = deps;
-  const layoutVersion = featurizer.builder.layout.version;
   const unknownPolicies = (names: readonly string[]): string[] => names.filter((name) => !catalog.has(name));
 
   const scoreOn = (model: BanditModel | undefined, request: ParsedScoreRequest): ScoreResponse => {
     if (model === undefined) throw new MlServingError('ML_MODEL_NOT_READY', 'the model is still loading');
-    const specs = request.policies.map((name): PolicySpec => {
-      const spec = catalog.get(name);
-      if (spec === undefined) throw new MlServingError('ML_UNKNOWN_POLICY', `unknown policy ${name}`);
-      return spec;
-    });
-    const xs = featurizer.vectors(
-      request.candidateFeatures,
-      request.candidates.map((c) => c.features),
-      request.context,
-    );
-    const results = scorePolicies(model, specs, { userId: request.userId, candidates: xs, rng: createRng(request.decisionId) });
-    return {
-      layoutVersion,
-      results: results.map((r, i) => ({
-        policy: request.policies[i] as string,
-        kind: r.policy,
-        probabilities: r.probabilities,
-        scores: r.scores,
-        modelVersion: r.modelVersion,
-        ...(r.samples !== undefined ? { samples: r.samples } : {}),
-      })),
-    };
+    const unknown = unknownPolicies(request.policies);
+    if (unknown.length > 0) throw new MlServingError('ML_UNKNOWN_POLICY', `unknown policy ${unknown[0]}`);
+    return scoreDecision(model, featurizer, catalog, request);
   };
 
   return {

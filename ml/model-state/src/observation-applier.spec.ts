@@ -1,5 +1,5 @@
 import { createFeatureBuilder, createModel, predict, updateModel } from '@oo/bandit';
-import type { ObservationRow } from './model-state.repository';
+import type { ObservationRow } from './observation-row';
 import { ObservationApplier } from './observation-applier';
 import { encodeVector } from './vector-codec';
 
@@ -18,7 +18,6 @@ function row(seq: number, fields: Partial<ObservationRow> = {}): ObservationRow 
     features: encodeVector(x ?? []),
     reward: 1,
     outcome: 'done',
-    learned_at: new Date(),
     ...fields,
   };
 }
@@ -38,7 +37,7 @@ describe('observation applier', () => {
 
   it('refuses to jump over a missing seq, so the caller reloads', async () => {
     const model = createModel(current.layout);
-    await expect(applier().apply(model, [row(1), row(3)])).rejects.toMatchObject({ code: 'ML_MODEL_STATE_GAP' });
+    await expect(applier().apply(model, [row(1), row(3)])).rejects.toMatchObject({ code: 'MODEL_STATE_GAP' });
     expect(model.version).toBe(1);
   });
 
@@ -51,7 +50,7 @@ describe('observation applier', () => {
     updateModel(expected, { userId: 'u1', features: aligned ?? [], reward: 1 });
     const probe = current.build([[1, 1], [0, 1]], [1]);
     expect(Array.from(predict(model, 'u1', probe).means)).toEqual(Array.from(predict(expected, 'u1', probe).means));
-    await expect(applier().apply(createModel(current.layout), [row(1, { layout_version: 'fl-unknown' })])).rejects.toMatchObject({ code: 'ML_UNKNOWN_LAYOUT' });
+    await expect(applier().apply(createModel(current.layout), [row(1, { layout_version: 'fl-unknown' })])).rejects.toMatchObject({ code: 'UNKNOWN_LAYOUT' });
   });
 
   it('forgets a user at the seq of the erasure, and skips an observation the model cannot learn the same way everywhere', async () => {

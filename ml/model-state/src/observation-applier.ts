@@ -1,6 +1,6 @@
 import { alignVector, BanditError, createLayout, forgetUser, updateModel, type BanditModel, type FeatureLayout } from '@oo/bandit';
-import { MlServingError } from '../../errors';
-import type { ObservationRow } from './model-state.repository';
+import { ModelStateError } from './model-state-error';
+import type { ObservationRow } from './observation-row';
 import { decodeVector } from './vector-codec';
 
 /**
@@ -21,14 +21,14 @@ export class ObservationApplier {
   ) {}
 
   /**
-   * Learns `rows` (ascending seq). Throws `ML_MODEL_STATE_GAP` when the next row is not the
+   * Learns `rows` (ascending seq). Throws `MODEL_STATE_GAP` when the next row is not the
    * model's version + 1 — the log was pruned past this model — so the caller reloads.
    * Resolves the layouts first, then applies synchronously: a score never sees half a batch.
    */
-  async apply(
+  async apply<Row extends ObservationRow>(
     model: BanditModel,
-    rows: readonly ObservationRow[],
-    onApplied?: (row: ObservationRow) => void,
+    rows: readonly Row[],
+    onApplied?: (row: Row) => void,
     keepsUser: (userId: string) => boolean = () => true,
   ): Promise<void> {
     await this.resolveLayouts(model, rows);
@@ -36,7 +36,7 @@ export class ObservationApplier {
       const seq = Number(row.seq);
       if (seq <= model.version) continue;
       if (seq !== model.version + 1) {
-        throw new MlServingError('ML_MODEL_STATE_GAP', `the model is at ${model.version} but the next stored observation is ${seq}`);
+        throw new ModelStateError('MODEL_STATE_GAP', `the model is at ${model.version} but the next stored observation is ${seq}`);
       }
       if (row.kind === 'forget') {
         if (row.user_id !== null) forgetUser(model, row.user_id);
@@ -80,7 +80,7 @@ export class ObservationApplier {
       const userId = personal ? (row.user_id ?? undefined) : undefined;
       updateModel(model, { userId, features: this.vectorFor(model, row), reward: row.reward ?? Number.NaN });
     } catch (err) {
-      if (!(err instanceof BanditError || (err instanceof MlServingError && err.code === 'ML_INVALID_OBSERVATION') || err instanceof RangeError)) throw err;
+      if (!(err instanceof BanditError || (err instanceof ModelStateError && err.code === 'INVALID_OBSERVATION') || err instanceof RangeError)) throw err;
       if (report) this.onInvalid(row, err);
     }
   }
@@ -89,12 +89,12 @@ export class ObservationApplier {
   // shared dimensions keep their value, new ones read 0 — the same convention as migrateModel.
   private vectorFor(model: BanditModel, row: ObservationRow): Float64Array {
     if (row.features === null || row.layout_version === null) {
-      throw new MlServingError('ML_INVALID_OBSERVATION', `observation ${row.seq} has no features`);
+      throw new ModelStateError('INVALID_OBSERVATION', `observation ${row.seq} has no features`);
     }
     const x = decodeVector(row.features);
     if (row.layout_version === model.layout.version) return x;
     const from = this.layouts.get(row.layout_version);
-    if (from === undefined) throw new MlServingError('ML_UNKNOWN_LAYOUT', `layout ${row.layout_version} is not registered`);
+    if (from === undefined) throw new ModelStateError('UNKNOWN_LAYOUT', `layout ${row.layout_version} is not registered`);
     return alignVector(from, model.layout, x);
   }
 
@@ -102,7 +102,7 @@ export class ObservationApplier {
     const known = this.layouts.get(version);
     if (known) return known;
     const names = await this.layoutNames(version);
-    if (names === undefined) throw new MlServingError('ML_UNKNOWN_LAYOUT', `layout ${version} is not registered`);
+    if (names === undefined) throw new ModelStateError('UNKNOWN_LAYOUT', `layout ${version} is not registered`);
     const layout = createLayout(names);
     this.layouts.set(version, layout);
     return layout;

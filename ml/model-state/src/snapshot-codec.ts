@@ -1,5 +1,5 @@
-import type { ModelSnapshot, UserSnapshot } from '@oo/bandit';
-import { MlServingError } from '../../errors';
+import type { ModelSnapshot, PolicySpec, UserSnapshot } from '@oo/bandit';
+import { ModelStateError } from './model-state-error';
 
 // A checkpoint is mostly matrices (A, A⁻¹ and every user's part: ~3 000 doubles per user at 82
 // dimensions). As JSON that is ~19 bytes and a float parse per number; here it is a small JSON
@@ -67,6 +67,40 @@ export function decodeUserSnapshot(bytes: Uint8Array): UserSnapshot {
   return decodeDocument(bytes) as UserSnapshot;
 }
 
+/**
+ * What a replica loads to score on its own: the model with the users the serving instance holds
+ * (`complete` when that is every user it knows), and the policy catalog it scores with.
+ */
+export interface ReplicaDocument {
+  model: ModelSnapshot;
+  complete: boolean;
+  policies: Record<string, PolicySpec>;
+}
+
+/**
+ * Encodes a replica document in the same exact format as a checkpoint.
+ *
+ * @example
+ * res.type('application/octet-stream').send(encodeReplica({ model: toSnapshot(model), complete, policies }));
+ */
+export function encodeReplica(document: ReplicaDocument): Buffer {
+  return encodeDocument(document);
+}
+
+/**
+ * Decodes bytes written by `encodeReplica`; `fromSnapshot` then checks the model's every length.
+ *
+ * @example
+ * const { model, complete, policies } = decodeReplica(body);
+ */
+export function decodeReplica(bytes: Uint8Array): ReplicaDocument {
+  const document = decodeDocument(bytes) as Partial<ReplicaDocument> | null;
+  if (typeof document !== 'object' || document === null || typeof document.model !== 'object' || typeof document.complete !== 'boolean' || typeof document.policies !== 'object') {
+    throw new ModelStateError('INVALID_SNAPSHOT', 'not a replica document');
+  }
+  return document as ReplicaDocument;
+}
+
 function encodeDocument(snapshot: object): Buffer {
   const arrays: number[][] = [];
   let doubles = 0;
@@ -99,13 +133,13 @@ function encodeDocument(snapshot: object): Buffer {
 function decodeDocument(bytes: Uint8Array): unknown {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   if (buf.length < PREFIX_BYTES || buf.toString('latin1', 0, 4) !== MAGIC || buf.readUInt32LE(4) !== FORMAT) {
-    throw new MlServingError('ML_INVALID_SNAPSHOT', 'not a model snapshot in a known format');
+    throw new ModelStateError('INVALID_SNAPSHOT', 'not a model snapshot in a known format');
   }
   const headerBytes = buf.readUInt32LE(8);
   const dataStart = Math.ceil((PREFIX_BYTES + headerBytes) / 8) * 8;
   const doubles = (buf.length - dataStart) / 8;
   if (PREFIX_BYTES + headerBytes > buf.length || !Number.isInteger(doubles) || doubles < 0) {
-    throw new MlServingError('ML_INVALID_SNAPSHOT', 'truncated model snapshot');
+    throw new ModelStateError('INVALID_SNAPSHOT', 'truncated model snapshot');
   }
   try {
     return JSON.parse(buf.toString('utf8', PREFIX_BYTES, PREFIX_BYTES + headerBytes), (_key, value: unknown) => {
@@ -115,6 +149,6 @@ function decodeDocument(bytes: Uint8Array): unknown {
       return Array.from({ length }, (_, i) => buf.readDoubleLE(dataStart + (offset + i) * 8));
     }) as unknown;
   } catch (cause) {
-    throw new MlServingError('ML_INVALID_SNAPSHOT', 'unreadable model snapshot header', { cause });
+    throw new ModelStateError('INVALID_SNAPSHOT', 'unreadable model snapshot header', { cause });
   }
 }

@@ -1,5 +1,5 @@
 import { createFeatureBuilder, createModel, createRng, fromSnapshot, predict, toSnapshot, updateModel } from '@oo/bandit';
-import { MlServingError } from '../../errors';
+import { ModelStateError } from './model-state-error';
 import { decodeSnapshot, encodeSnapshot } from './snapshot-codec';
 import { decodeVector, encodeVector } from './vector-codec';
 
@@ -31,7 +31,7 @@ describe('snapshot codec', () => {
 
   it('rejects bytes that are not a snapshot, or were cut short', () => {
     const bytes = encodeSnapshot(toSnapshot(trained().model));
-    expect(() => decodeSnapshot(Buffer.from('{"format":"oo-bandit/1"}'))).toThrow(MlServingError);
+    expect(() => decodeSnapshot(Buffer.from('{"format":"oo-bandit/1"}'))).toThrow(ModelStateError);
     expect(() => decodeSnapshot(bytes.subarray(0, bytes.length - 8))).toThrow(/snapshot/);
   });
 });

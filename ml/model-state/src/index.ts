@@ -1,0 +1,8 @@
+export { ModelStateError, type ModelStateErrorCode } from './model-state-error';
+export { decodeVector, encodeVector } from './vector-codec';
+export { decodeReplica, decodeSnapshot, decodeUserSnapshot, encodeReplica, encodeSnapshot, encodeUserSnapshot, type ReplicaDocument } from './snapshot-codec';
+export type { ObservationRow } from './observation-row';
+export { ObservationApplier } from './observation-applier';
+export { fromObservationPageJson, observationPageSchema, toObservationPageJson, type ObservationPage, type ObservationPageJson } from './observation-wire';
+export { DEFAULT_POLICIES, createPolicyCatalog, policyCatalogJson, policySpecSchema, type PolicyCatalog } from './policy-catalog';
+export { scoreDecision } from './decision-scoring';
