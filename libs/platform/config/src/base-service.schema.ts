@@ -52,6 +52,11 @@ export function baseServiceShape(service: ServiceName) {
       .default(service.replaceAll('-', '_')),
     /** Connections for HTTP requests. */
     DB_POOL_MAX: int({ min: 1, max: 200, default: 10 }),
+    /**
+     * Repeated statements kept prepared per database connection (parsed and planned once, not per
+     * execution); 0 turns it off, e.g. behind a transaction-pooling proxy without prepared-statement support.
+     */
+    DB_PREPARED_STATEMENTS: int({ min: 0, max: 10_000, default: 256 }),
     /** Connections for consumers and the outbox relay, apart so they can never starve HTTP. */
     DB_CONSUMER_POOL_MAX: int({ min: 1, max: 200, default: 4 }),
     /** How many events each consumer handles at once. */

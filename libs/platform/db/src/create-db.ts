@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import { DbError } from './errors';
+import { prepareRepeatedStatements } from './prepared-statements';
 
 /** Where a service's data lives: one database URL and the service's own schema. */
 export interface DbConfig {
@@ -16,10 +17,12 @@ export interface DbConfig {
   idleInTransactionTimeoutMs?: number;
   /** How long a query waits for a free pooled connection, or for a new one to open, before it fails; default 5 s (0 waits forever). */
   connectionTimeoutMs?: number;
+  /** Repeated parameterised statements kept prepared per connection (`prepareRepeatedStatements`); default 256, 0 for none. */
+  preparedStatements?: number;
 }
 
 /** What `createDb` uses for the pool settings a `DbConfig` leaves out. */
-export const DB_DEFAULTS = Object.freeze({ poolMax: 10, statementTimeoutMs: 15_000, idleInTransactionTimeoutMs: 30_000, connectionTimeoutMs: 5_000 });
+export const DB_DEFAULTS = Object.freeze({ poolMax: 10, statementTimeoutMs: 15_000, idleInTransactionTimeoutMs: 30_000, connectionTimeoutMs: 5_000, preparedStatements: 256 });
 
 export interface CreateDbOptions {
   /** Called for errors on idle pooled connections (e.g. Postgres restarted); without it they are ignored. */
@@ -71,7 +74,11 @@ export function createDb<DB>(config: DbConfig, options: CreateDbOptions = {}): K
   pool.on('error', (err) => options.onPoolError?.(err));
   // A checked-out client's error (Postgres shut down mid-transaction) is emitted on the client
   // itself, where no one listens, and would crash the process; its pending query fails anyway.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  const maxPrepared = config.preparedStatements ?? DB_DEFAULTS.preparedStatements;
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    if (maxPrepared > 0) prepareRepeatedStatements(client, { maxPrepared, afterUses: 2 });
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return db;

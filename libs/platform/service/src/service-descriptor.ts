@@ -33,6 +33,8 @@ export interface KitConfig extends StatelessKitConfig {
   readonly DB_SCHEMA: string;
   readonly DB_POOL_MAX: number;
   readonly DB_CONSUMER_POOL_MAX: number;
+  /** Repeated statements kept prepared per connection; absent: the db library's default. */
+  readonly DB_PREPARED_STATEMENTS?: number;
   readonly CONSUMER_CONCURRENCY: number;
   readonly ERASED_USER_RETENTION_DAYS: number;
 }

@@ -52,7 +52,7 @@ function openDatabases(name: string, config: KitConfig, log: Logger, httpMetrics
   // stops right after would then show up here as a failure, which by then it is not.
   let poolsClosed = false;
   const onPoolError = (err: Error) => !poolsClosed && log.warn({ err }, 'an idle database connection failed');
-  const target = { url: config.DATABASE_URL, schema: config.DB_SCHEMA };
+  const target = { url: config.DATABASE_URL, schema: config.DB_SCHEMA, preparedStatements: config.DB_PREPARED_STATEMENTS };
   const db = createDb<unknown>({ ...target, poolMax: config.DB_POOL_MAX, applicationName: name }, { onPoolError });
   const consumerDb = createDb<unknown>({ ...target, poolMax: config.DB_CONSUMER_POOL_MAX, applicationName: `${name}-consumers` }, { onPoolError });
   // The relay's rounds are short transactions, one at a time: two connections of its own, so busy
