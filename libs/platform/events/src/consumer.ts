@@ -5,7 +5,6 @@ import type { ConsumerOptions, ReceivedEvent, RunningConsumer } from './consumer
 import { createDatabaseGate, isDatabaseUnavailable } from './database-availability';
 import { deadLetterEvent, publishDeadLetter, type DeadLetterReason } from './dead-letter';
 import { holdDelivery, keepAliveIntervalMs } from './delivery-hold';
-import { lockUserForEvents } from './erased-users';
 import { describeError, EventsError, PermanentEventError } from './errors';
 import { silentLogger, type Delivery, type EventSubscription } from './event-bus.types';
 import { createEventsMetrics } from './events-metrics';
@@ -127,8 +126,8 @@ export async function startConsumer<DB, Desc extends DescMessage>(options: Consu
   const handleInTransaction = (event: ReceivedEvent<MessageShape<Desc>>, forceSequence: boolean) =>
     options.db.transaction().execute(async (trx) => {
       const edb = eventsDb(trx);
-      // The erasure (applyToErasedUsers) waits for the user's handlers in flight, and they for it.
-      if (event.userId) await lockUserForEvents(edb, event.userId, options.applyToErasedUsers === true);
+      // The claim takes the user's lock first: the erasure (applyToErasedUsers) waits for the
+      // user's handlers in flight, and they for it.
       const key = sequenceKey(event);
       const verdict = await claimEvent(edb, {
         consumer: durable,

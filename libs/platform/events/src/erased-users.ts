@@ -19,7 +19,7 @@ export const createErasedUsers: Migration = {
 };
 
 // Advisory-lock namespace of per-user event handling; the second key is hashtext(user).
-const USER_LOCK_NAMESPACE = 0x6f6f5502;
+export const USER_LOCK_NAMESPACE = 0x6f6f5502;
 
 /**
  * Serialises a user's erasure against the handling of their other events in this schema: every

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { MigrationSet } from '@oo/db';
+import { createClaimFunction } from './inbox-claim.migration';
 import { createErasedUsers } from './erased-users';
 import { OUTBOX_CHANNEL } from './events.tables';
 
@@ -125,4 +126,5 @@ export const eventsMigrations: MigrationSet = {
   '2026_12_01_000001_create_erased_users': createErasedUsers,
   '2026_12_01_204500_add_outbox_leases': addOutboxLeases,
   '2026_12_01_204600_create_outbox_dead': createOutboxDead,
+  '2026_12_02_160000_create_claim_function': createClaimFunction,
 };

@@ -6,9 +6,9 @@ export type SequenceVerdict = 'in-order' | 'late' | 'gap';
 export interface EventClaim {
   consumer: string;
   eventId: string;
-  /** The event's user; with it, an erased user is reported. */
+  /** The event's user; with it, the user's event lock is taken and an erased user is reported. */
   userKey?: string;
-  /** True when an erased user's event is still handled (the erasure itself): its cursor moves all the same. */
+  /** True for the erasure itself: its lock is exclusive, and an erased user's event is still handled (its cursor moves all the same). */
   handleErased?: boolean;
   /** The (source, user) order to check, with the event's sequence; `force` skips a gap. */
   sequence?: { source: string; value: bigint; force: boolean };
@@ -17,40 +17,27 @@ export interface EventClaim {
 export type ClaimVerdict = 'duplicate' | 'erased' | SequenceVerdict;
 
 /**
- * Everything a consumer checks before its handler, in one statement on the common path: records
- * the event in the inbox ('duplicate' when it was there: a redelivery), reports an erased user,
- * and compares the event's sequence with the last one handled for (source, user), advancing the
- * cursor when it may go ahead (a first event for a pair is in order: a consumer may start after a
- * stream's oldest events expired). The cursor moves only for a new event that will be handled.
- * Run it after the user's lock (`lockUserForEvents`), so that it sees an erasure committed meanwhile.
+ * Everything a consumer does before its handler, in one round trip (`event_claim`): takes the
+ * user's event lock (shared; exclusive for the erasure, which so waits for the user's handlers in
+ * flight and they for it), records the event in the inbox ('duplicate' when it was there: a
+ * redelivery), reports an erased user, and compares the event's sequence with the last one handled
+ * for (source, user), advancing the cursor when it may go ahead (a first event for a pair is in
+ * order: a consumer may start after a stream's oldest events expired). The cursor moves only for a
+ * new event that will be handled. Call it first in the handler's transaction.
  */
 export async function claimEvent(trx: Kysely<EventsDatabase>, claim: EventClaim): Promise<ClaimVerdict> {
   const { consumer, eventId, userKey, sequence } = claim;
-  const checkErased = userKey !== undefined && claim.handleErased !== true;
-  const { rows } = await sql<{ fresh: boolean; erased: boolean; advanced: boolean }>`
-    with inbox as (
-      insert into event_inbox (consumer, event_id) values (${consumer}, ${eventId})
-      on conflict do nothing returning event_id
-    ), erased as (
-      select ${checkErased}::boolean and exists (select 1 from event_erased_user where user_key = ${userKey ?? null}) as erased
-    ), advanced as (
-      insert into event_inbox_cursor as c (consumer, source, user_key, last_seq)
-      select ${consumer}, ${sequence?.source ?? null}, ${userKey ?? null}, ${sequence?.value.toString() ?? null}::bigint
-      where ${sequence !== undefined}::boolean and exists (select 1 from inbox) and not (select erased from erased)
-      on conflict (consumer, source, user_key) do update set last_seq = excluded.last_seq, updated_at = now()
-      where c.last_seq + 1 = excluded.last_seq or (${sequence?.force ?? false}::boolean and c.last_seq < excluded.last_seq)
-      returning last_seq
-    )
-    select exists (select 1 from inbox) as fresh, (select erased from erased) as erased, exists (select 1 from advanced) as advanced`.execute(trx);
+  const erasure = claim.handleErased === true;
+  const lock = userKey === undefined ? 'none' : erasure ? 'exclusive' : 'shared';
+  const { rows } = await sql<{ o_fresh: boolean; o_erased: boolean; o_advanced: boolean; o_last_seq: string | null }>`
+    select * from event_claim(${consumer}, ${eventId}, ${userKey ?? null}, ${lock}, ${userKey !== undefined && !erasure},
+      ${sequence?.source ?? null}, ${sequence?.value.toString() ?? null}::bigint, ${sequence?.force ?? false})`.execute(trx);
   const row = rows[0];
-  if (!row?.fresh) return 'duplicate';
-  if (row.erased) return 'erased';
-  if (sequence === undefined || row.advanced) return 'in-order';
+  if (!row?.o_fresh) return 'duplicate';
+  if (row.o_erased) return 'erased';
+  if (sequence === undefined || row.o_advanced) return 'in-order';
   // Nothing moved: an event at or before the cursor is late, one beyond it waits for its predecessor.
-  const { rows: cursor } = await sql<{ last_seq: string }>`
-    select last_seq from event_inbox_cursor
-    where consumer = ${consumer} and source = ${sequence.source} and user_key = ${userKey ?? null}`.execute(trx);
-  return sequence.value <= BigInt(cursor[0]?.last_seq ?? '0') ? 'late' : 'gap';
+  return sequence.value <= BigInt(row.o_last_seq ?? '0') ? 'late' : 'gap';
 }
 
 /** Moves the cursor past a dead-lettered event so the user's next events are not held back. */
