@@ -3,6 +3,10 @@ import type { ProfileDatabase, UserProfileFeaturesTable } from '../../db/databas
 
 export type FeatureRow = UserProfileFeaturesTable;
 
+// `name = any($1)` rather than `name in ($1, $2, …)`: one statement text for any number of names,
+// so it stays prepared.
+const anyOf = (names: readonly string[]) => sql<string>`any(${[...names]}::text[])`;
+
 /** All cached feature values of one user. */
 export function findFeatureRows(db: Executor<ProfileDatabase>, userId: string): Promise<FeatureRow[]> {
   return db.selectFrom('user_profile_features').selectAll().where('user_id', '=', userId).execute();
@@ -11,13 +15,28 @@ export function findFeatureRows(db: Executor<ProfileDatabase>, userId: string): 
 /** The named cached features of one user. */
 export function findNamedFeatureRows(db: Executor<ProfileDatabase>, userId: string, names: readonly string[]): Promise<FeatureRow[]> {
   if (names.length === 0) return Promise.resolve([]);
-  return db.selectFrom('user_profile_features').selectAll().where('user_id', '=', userId).where('name', 'in', names).execute();
+  return db.selectFrom('user_profile_features').selectAll().where('user_id', '=', userId).where('name', '=', anyOf(names)).execute();
 }
 
 /** Writes freshly computed values, replacing older ones. */
 export async function upsertFeatureRows(db: Executor<ProfileDatabase>, rows: FeatureRow[]): Promise<void> {
-  if (rows.length === 0) return;
+  await replaceFeatureRows(db, rows[0]?.user_id ?? '', [], rows);
+}
+
+/**
+ * Deletes the user's `deleted` features (the next read recomputes them) and writes `rows`, in one
+ * statement. The two sets must not overlap: one statement cannot both delete and write a row.
+ */
+export async function replaceFeatureRows(db: Executor<ProfileDatabase>, userId: string, deleted: readonly string[], rows: FeatureRow[]): Promise<void> {
+  if (rows.length === 0) {
+    await deleteFeatureRows(db, userId, deleted);
+    return;
+  }
+  // The delete rides along as a data-modifying CTE (one round trip); the names go as one array
+  // parameter, so the statement's text is the same whatever their number (it stays prepared).
+  const names = deleted;
   await db
+    .with('gone', (qb) => qb.deleteFrom('user_profile_features').where('user_id', '=', userId).where('name', '=', anyOf(names)))
     .insertInto('user_profile_features')
     .values(rows)
     .onConflict((oc) =>
@@ -37,7 +56,7 @@ export async function upsertFeatureRows(db: Executor<ProfileDatabase>, rows: Fea
 /** Deletes the named cached features of one user, so the next read recomputes them. */
 export async function deleteFeatureRows(db: Executor<ProfileDatabase>, userId: string, names: readonly string[]): Promise<number> {
   if (names.length === 0) return 0;
-  const result = await db.deleteFrom('user_profile_features').where('user_id', '=', userId).where('name', 'in', names).executeTakeFirst();
+  const result = await db.deleteFrom('user_profile_features').where('user_id', '=', userId).where('name', '=', anyOf(names)).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 

@@ -7,6 +7,7 @@ import {
   findFeatureRows,
   findNamedFeatureRows,
   lockUserFeatures,
+  replaceFeatureRows,
   upsertFeatureRows,
   type FeatureRow,
 } from './profile-features.repository';
@@ -92,8 +93,9 @@ export class ProfileFeaturesService {
     const maintained = change ? registry.maintainedBy(subject) : [];
     const rows = await findNamedFeatureRows(trx, userId, maintained.map((f) => f.name));
     const fold = foldTipChange(maintained, rows, change, { registryVersion: registry.version, now: clock() });
-    await deleteFeatureRows(trx, userId, [...registry.invalidatedBy(subject), ...fold.recompute]);
-    await upsertFeatureRows(trx, fold.updated);
+    const written = new Set(fold.updated.map((r) => r.name));
+    const deleted = [...registry.invalidatedBy(subject), ...fold.recompute].filter((name) => !written.has(name));
+    await replaceFeatureRows(trx, userId, deleted, fold.updated);
   }
 
   // Concurrent reads of one user share one recompute.
