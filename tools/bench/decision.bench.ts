@@ -3,7 +3,7 @@
 // its own process), with 20 candidates per user, and CPU per decision across every process
 // involved (services, Postgres, NATS). Also the sign-in round trip (local identity provider,
 // native-app flow through the gateway). `npx tsx tools/bench/decision.bench.ts [--rate 200]
-// [--seconds 20] [--users 200] [--via gateway|recommender] [--profile <dir>]`; part of `npm run bench`.
+// [--seconds 20] [--users 200] [--via gateway|recommender] [--profile <dir>] [--reference no]`; part of `npm run bench`.
 import { parseArgs } from 'node:util';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { eventually, testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
@@ -21,6 +21,8 @@ const { values: args } = parseArgs({
     via: { type: 'string', default: 'gateway' },
     // A folder for each service's V8 CPU profile (summarise with cpu-profile-summary.ts); CPU figures then include the profiler.
     profile: { type: 'string' },
+    // `no` skips the same-run reference (e.g. a long run that only watches memory).
+    reference: { type: 'string', default: 'yes' },
   },
 });
 const RATE = Number(args.rate);
@@ -91,6 +93,10 @@ async function main(): Promise<void> {
     const statuses = new Map<number, number>();
     const total = RATE * SECONDS;
     const started = performance.now();
+    // Memory over the run, ten samples: growth under steady load is what a leak looks like.
+    const rssSamples: { at: number; rss: Record<string, number> }[] = [];
+    const sampleEveryMs = Math.max(1_000, (SECONDS * 1_000) / 10);
+    const sampler = setInterval(() => rssSamples.push({ at: Math.round((performance.now() - started) / 1_000), rss: rssByGroup(pids) }), sampleEveryMs);
     const inFlight: Promise<void>[] = [];
     for (let i = 0; i < total; i++) {
       // Open loop: request i is due at i / RATE; latency counts from when it was due.
@@ -111,6 +117,7 @@ async function main(): Promise<void> {
       );
     }
     await Promise.all(inFlight);
+    clearInterval(sampler);
     const elapsed = (performance.now() - started) / 1000;
     const cpuAfter = cpuByGroup(groups);
     // The counters lag by up to a second: give the last transactions time to report.
@@ -134,11 +141,14 @@ async function main(): Promise<void> {
     const rssAfter = rssByGroup(pids);
     const rss = Object.keys(pids).map((name) => `${name} ${(rssBefore[name] ?? 0).toFixed(0)} → ${(rssAfter[name] ?? 0).toFixed(0)}`);
     console.log(`  memory (RSS MiB, service with its tsx parent, before → after the load) ${rss.join(', ')}`);
+    const overTime = Object.keys(pids).map((name) => `${name} ${rssSamples.map((sample) => (sample.rss[name] ?? 0).toFixed(0)).join(' ')}`);
+    console.log(`  memory during the load (RSS MiB at ${rssSamples.map((sample) => `${sample.at}s`).join(' ')}): ${overTime.join('; ')}`);
     measured = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuMs: cpuTotal / total };
   } finally {
     await feed.close();
     await system.stop();
   }
+  if (args.reference === 'no') return;
   // Same run, after oO has let go of the machine: the targets are ratios to these figures.
   console.log(`\nreference (../shared/bench/reference) at ${RATE}/s for ${SECONDS} s:`);
   const reference = runReference(RATE, SECONDS);
