@@ -21,10 +21,16 @@ export interface ConsumerOptions<DB, Desc extends DescMessage> {
   stream?: string;
   /** The message on that subject; `ce-type` must name it. */
   schema: Desc;
-  /** Runs in the transaction that also records the event in the inbox; throw to retry. */
+  /**
+   * Runs in the transaction that also records the event in the inbox; throw to retry. It may run
+   * more than once for one event — a redelivery, or again alone after a batch it shared with a
+   * failing event was rolled back — so effects outside the transaction must be harmless to repeat.
+   */
   handler: (trx: Transaction<DB>, event: ReceivedEvent<MessageShape<Desc>>) => Promise<void>;
   /** Handlers running at once (default 8); one user's events never run concurrently. */
   concurrency?: number;
+  /** Events handled in one transaction at most when they arrive together (default 32; 1 for one each). */
+  maxBatch?: number;
   /** Used when the broker has no `max_deliver` for the consumer (default 8); the broker's value wins. */
   maxDeliver?: number;
   /** Redelivery delay after the n-th failure; the last repeats (default 1 s, 5 s, 30 s, 2 min). */

@@ -11,6 +11,7 @@ import { createEventsMetrics } from './events-metrics';
 import { eventsDb } from './events.tables';
 import { startInboxPurge } from './inbox-purge';
 import { claimEvent, skipSequence } from './inbox.repository';
+import { createTransactionBatcher } from './transaction-batcher';
 
 export type { ConsumerOptions, ReceivedEvent, RunningConsumer } from './consumer-options';
 
@@ -123,8 +124,10 @@ export async function startConsumer<DB, Desc extends DescMessage>(options: Consu
   const release = (d: Delivery, cause: unknown, envelope: EventEnvelope): Promise<void> | void =>
     d.deliveryCount < maxDeliver() ? d.nak(0) : deadLetter(d, 'exhausted', cause, envelope);
 
+  // Events that arrive while transactions run are handled together in the next one (group commit).
+  const batcher = createTransactionBatcher(options.db, { maxBatch: options.maxBatch ?? 32, parallel: 2 });
   const handleInTransaction = (event: ReceivedEvent<MessageShape<Desc>>, forceSequence: boolean) =>
-    options.db.transaction().execute(async (trx) => {
+    batcher.run(async (trx) => {
       const edb = eventsDb(trx);
       // The claim takes the user's lock first: the erasure (applyToErasedUsers) waits for the
       // user's handlers in flight, and they for it.
@@ -142,7 +145,7 @@ export async function startConsumer<DB, Desc extends DescMessage>(options: Consu
       if (verdict === 'late') log.warn({ durable, id: event.id, sequence: String(event.sequence) }, 'event arrived after a later one of its user');
       await options.handler(trx, event);
       return 'processed' as const;
-    });
+    }, event.userId ?? '');
 
   const onDelivery = async (d: Delivery): Promise<void> => {
     let envelope: EventEnvelope | undefined;

@@ -3,7 +3,6 @@ import { listenForNotifications, type Kysely, type NotificationListener } from '
 import { OBSERVATIONS_CHANNEL } from '../../db/migrations/2026_11_22_100100_create_model_state';
 import type { Logger } from '@oo/logger';
 import type { MlDatabase } from '../../db/database';
-import { MlServingError } from '../../errors';
 import type { MlMetrics } from '../../metrics';
 import { checkpointModel } from './checkpointer';
 import { loadModel } from './model-loader';

@@ -10,7 +10,6 @@ import {
 } from '@oo/bandit';
 import type { Executor } from '@oo/db';
 import type { MlDatabase } from '../../db/database';
-import { MlServingError } from '../../errors';
 import { lastSeq, newestSnapshot, registerLayout, tailIsComplete, type SnapshotRow } from './model-state.repository';
 import { snapshotUsersPage } from './model-users.repository';
 import { decodeSnapshot, decodeUserSnapshot, ModelStateError } from '@oo/model-state';

@@ -1,7 +1,6 @@
 import { userToSnapshot, type BanditModel } from '@oo/bandit';
 import type { Transaction } from '@oo/db';
 import type { MlDatabase } from '../../db/database';
-import { MlServingError } from '../../errors';
 import {
   changedUsersWithoutRow,
   copyUnchangedUsers,
