@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { MigrationSet } from '@oo/db';
 import { createClaimFunction } from './inbox-claim.migration';
+import { createOutboxClaimFunction } from './outbox-claim.migration';
 import { createErasedUsers } from './erased-users';
 import { OUTBOX_CHANNEL } from './events.tables';
 
@@ -127,4 +128,5 @@ export const eventsMigrations: MigrationSet = {
   '2026_12_01_204500_add_outbox_leases': addOutboxLeases,
   '2026_12_01_204600_create_outbox_dead': createOutboxDead,
   '2026_12_02_160000_create_claim_function': createClaimFunction,
+  '2026_12_02_170000_create_outbox_claim_function': createOutboxClaimFunction,
 };

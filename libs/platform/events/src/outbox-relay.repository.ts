@@ -1,8 +1,5 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { EventsDatabase } from './events.tables';
-
-// Advisory-lock namespace of the relay; the second key is hashtext(group).
-const RELAY_LOCK_NAMESPACE = 0x6f6f5201;
 
 export interface OutboxRow {
   seq: string;
@@ -35,52 +32,20 @@ export interface DeadRow {
   dead_reason: string;
 }
 
-// True when another relay's unexpired lease covers an unpublished row of `group`. A relay runs one
-// round at a time, so a lease of its own is left over from a round that could not settle.
-function leasedByOther(group: RawBuilder<unknown>, owner: string): RawBuilder<unknown> {
-  return sql`exists (
-    select 1 from event_outbox l
-    where l.published_at is null and coalesce(l.user_key, l.id) = ${group}
-      and l.claimed_until > now() and l.claimed_by is distinct from ${owner})`;
-}
-
 /**
  * Leases the oldest unpublished rows whose group (user, or the row itself when it has no user) no
  * other relay holds, and commits: nothing stays open while the caller publishes. A group is taken
  * from its oldest unpublished row on, never in part from the middle, so two relays never
  * interleave one user's rows. The advisory try-lock only makes concurrent claims of one group take
  * turns; the lease is checked again after it, in a statement that sees the other claim's commit.
+ * One round trip: both statements run in `event_outbox_claim` (see its migration).
  */
 export async function claimBatch(db: Kysely<EventsDatabase>, { limit, leaseMs, owner }: ClaimOptions): Promise<OutboxRow[]> {
-  return db.transaction().execute(async (trx) => {
-    // The oldest unpublished groups no other relay holds, kept only where the try-lock is ours.
-    const { rows: locked } = await sql<{ grp: string }>`
-      select grp from (
-        select grp, min(seq) as first from (
-          select coalesce(o.user_key, o.id) as grp, o.seq from event_outbox o
-          where o.published_at is null and not ${leasedByOther(sql`coalesce(o.user_key, o.id)`, owner)}
-          order by o.seq limit ${limit}
-        ) head group by grp
-      ) candidates
-      where pg_try_advisory_xact_lock(${RELAY_LOCK_NAMESPACE}, hashtext(grp))`.execute(trx);
-    if (locked.length === 0) return [];
-    // No SKIP LOCKED: skipping one row of a group would publish its successor first.
-    const { rows } = await sql<OutboxRow>`
-      with free as (
-        select g.grp from unnest(${locked.map((l) => l.grp)}::text[]) as g(grp)
-        where not ${leasedByOther(sql`g.grp`, owner)}
-      ), picked as (
-        select seq from event_outbox
-        where published_at is null and coalesce(user_key, id) in (select grp from free)
-        order by seq limit ${limit}
-        for update
-      )
-      update event_outbox o
-      set claimed_until = now() + ${leaseMs} * interval '1 millisecond', claimed_by = ${owner}
-      from picked where o.seq = picked.seq
-      returning o.seq, o.id, o.subject, coalesce(o.user_key, o.id) as "group", o.headers, o.payload`.execute(trx);
-    return rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
-  });
+  const { rows } = await sql<{ o_seq: string; o_id: string; o_subject: string; o_group: string; o_headers: Record<string, string>; o_payload: Buffer }>`
+    select * from event_outbox_claim(${limit}, ${leaseMs}, ${owner})`.execute(db);
+  return rows
+    .map((r) => ({ seq: r.o_seq, id: r.o_id, subject: r.o_subject, group: r.o_group, headers: r.o_headers, payload: r.o_payload }))
+    .sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
 }
 
 /**
