@@ -6,6 +6,7 @@ import { createBaseApp, finishApp } from './base-app';
 import { conflict } from './http-problem';
 import { Readiness } from './readiness';
 import { requestContext, requestLog } from './request-context.middleware';
+import { logQuietly } from './request-logger.middleware';
 import { validate, validateBody } from './validate';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -62,6 +63,24 @@ describe('createBaseApp', () => {
       route: '/context',
       status: 200,
     });
+  });
+
+  it('logs a request its route marked as routine at debug, the others at info', async () => {
+    const { log, lines } = captureLog();
+    const app = createBaseApp({ service: 'test', log, readiness: new Readiness(), metrics: false });
+    app.get('/poll', (_req, res) => {
+      logQuietly(res);
+      res.json({});
+    });
+    app.get('/plain', (_req, res) => res.json({}));
+    finishApp(app);
+    await request(app).get('/poll').expect(200);
+    await request(app).get('/plain').expect(200);
+    const completed = lines.filter((l) => l['msg'] === 'request completed').map((l) => [l['path'], l['level']]);
+    expect(completed).toEqual([
+      ['/poll', 'debug'],
+      ['/plain', 'info'],
+    ]);
   });
 
   it("keeps the caller's request id, but not an unsafe one", async () => {

@@ -7,7 +7,7 @@ export {
   REQUEST_ID_HEADER,
   type RequestContext,
 } from './request-context.middleware';
-export { requestLogger } from './request-logger.middleware';
+export { logQuietly, requestLogger } from './request-logger.middleware';
 export { parseTraceparent, formatTraceparent, newTraceId, newSpanId, type TraceParent } from './traceparent';
 export { routeTemplate } from './route-template';
 export {

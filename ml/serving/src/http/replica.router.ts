@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Kysely } from '@oo/db';
-import { validate } from '@oo/http';
+import { logQuietly, validate } from '@oo/http';
 import { encodeReplica, toObservationPageJson, type PolicyCatalog } from '@oo/model-state';
 import type { MlDatabase } from '../db/database';
 import { MlServingError } from '../errors';
@@ -38,6 +38,8 @@ export function replicaRouter(deps: { db: Kysely<MlDatabase>; live: LiveModel; c
   });
   router.get('/v1/models/current/observations', async (req, res) => {
     const { after, limit, waitMs } = validate(observationsQuery, req.query, 'query');
+    // A replica asks again the moment this answers: one line per poll would bury the useful ones.
+    logQuietly(res);
     const model = live.current();
     if (model === undefined) throw new MlServingError('ML_MODEL_NOT_READY', 'the model is still loading');
     await live.whenPast(after, waitMs);
