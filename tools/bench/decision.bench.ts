@@ -35,6 +35,16 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+// Each second's p99, and the seconds whose p99 is over three times the median second's: periodic
+// stalls (a timer, a sweep, a checkpoint) show up as evenly spaced seconds.
+function describeSeconds(bySecond: number[][]): string {
+  const p99s = bySecond.map((values) => percentile([...values].sort((a, b) => a - b), 99));
+  const sorted = [...p99s].sort((a, b) => a - b);
+  const median = percentile(sorted, 50);
+  const slow = p99s.flatMap((p, second) => (p > 3 * median ? [`${second}s ${p.toFixed(0)}`] : []));
+  return `  p99 per second: min ${sorted[0]?.toFixed(1)} ms, median ${median.toFixed(1)} ms, max ${sorted.at(-1)?.toFixed(1)} ms; seconds over 3× the median: ${slow.length === 0 ? 'none' : slow.join(', ')}`;
+}
+
 async function main(): Promise<void> {
   let measured: { p50: number; p99: number; cpuMs: number } | undefined;
   const prefix = uniqueStreamPrefix('bench-decision');
@@ -90,6 +100,8 @@ async function main(): Promise<void> {
     const cpuBefore = cpuByGroup(groups);
     const rssBefore = rssByGroup(pids);
     const latencies: number[] = [];
+    // Latency by the second it was due in: a stall shows as a second whose p99 stands out.
+    const bySecond: number[][] = [];
     const statuses = new Map<number, number>();
     const total = RATE * SECONDS;
     const started = performance.now();
@@ -106,7 +118,9 @@ async function main(): Promise<void> {
       inFlight.push(
         recommend(i).then(
           (res) => {
-            latencies.push(performance.now() - due);
+            const latency = performance.now() - due;
+            latencies.push(latency);
+            (bySecond[Math.floor((due - started) / 1_000)] ??= []).push(latency);
             statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
           },
           () => {
@@ -127,8 +141,9 @@ async function main(): Promise<void> {
 
     console.log(`\n${VIA === 'gateway' ? 'POST /v1/tips through the gateway' : 'POST /v1/recommend at the recommender'}, ${total} requests at ${RATE}/s (achieved ${(total / elapsed).toFixed(0)}/s), ${USERS} users, ~20 candidates each`);
     console.log(`  latency  p50 ${percentile(latencies, 50).toFixed(2)} ms   p90 ${percentile(latencies, 90).toFixed(2)} ms   p99 ${percentile(latencies, 99).toFixed(2)} ms   max ${latencies.at(-1)?.toFixed(2)} ms`);
+    console.log(describeSeconds(bySecond));
     // Status 0: the request failed without an answer (connection refused or timed out).
-  console.log(`  statuses ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`);
+    console.log(`  statuses ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`);
     let cpuTotal = 0;
     const parts: string[] = [];
     for (const name of Object.keys(groups)) {
