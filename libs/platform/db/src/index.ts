@@ -1,5 +1,6 @@
 export type { Kysely, Transaction, Migration, Selectable, Insertable, Updateable, Generated, ColumnType, OperationNodeSource } from 'kysely';
 export { sql } from 'kysely';
+export { fixedSql, type FixedStatement } from './fixed-sql';
 export { poolStats, type PoolStats } from './create-db';
 export { createDb, isDbReachable, assertSchemaName, DB_DEFAULTS, type DbConfig, type CreateDbOptions } from './create-db';
 export { inTransaction, type Executor } from './transaction';

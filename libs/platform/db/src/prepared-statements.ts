@@ -25,8 +25,11 @@ const SIGHTINGS_KEPT = 1_000;
 export function prepareRepeatedStatements(client: PoolClient, limits: PreparedStatementLimits): void {
   const names = new Map<string, string>();
   const sightings = new Map<string, number>();
+  // Texts whose prepared plan went stale under a schema change: they run unnamed from then on.
+  const stale = new Set<string>();
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   const nameFor = (text: string): string | undefined => {
+    if (stale.has(text)) return undefined;
     const known = names.get(text);
     if (known !== undefined || names.size >= limits.maxPrepared) return known;
     const seen = (sightings.get(text) ?? 0) + 1;
@@ -44,8 +47,24 @@ export function prepareRepeatedStatements(client: PoolClient, limits: PreparedSt
     const [text, values, callback] = args;
     if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
       const name = nameFor(text);
-      if (name !== undefined) return query({ name, text, values });
+      if (name !== undefined) {
+        return (query({ name, text, values }) as Promise<unknown>).catch((err: unknown) => {
+          if (!isStalePlan(err)) throw err;
+          // A migration changed what `select *` returns while this connection held the plan:
+          // Postgres refuses to run it. Outside a transaction the statement simply runs again
+          // unnamed; inside one the transaction has failed, and its caller's retry will do so.
+          stale.add(text);
+          if ((client as { getTransactionStatus?: () => string | null }).getTransactionStatus?.() !== 'I') throw err;
+          return query(text, values);
+        });
+      }
     }
     return query(...args);
   };
+}
+
+// SQLSTATE 0A000 with this message: the plan's result columns no longer match the table.
+function isStalePlan(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  return e?.code === '0A000' && /cached plan must not change result type/.test(e.message ?? '');
 }

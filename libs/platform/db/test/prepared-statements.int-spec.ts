@@ -53,4 +53,20 @@ describe('prepared statements', () => {
       await db.destroy();
     }
   });
+
+  it('runs a statement again unnamed when a migration changed what its prepared plan returns', async () => {
+    const db = createDb({ url: schema.url, schema: schema.schema, poolMax: 1 });
+    try {
+      await sql`create table widened (id int primary key)`.execute(db);
+      await sql`insert into widened values (1)`.execute(db);
+      const read = () => sql<Record<string, unknown>>`select * from widened where id = ${1}`.execute(db).then((r) => r.rows);
+      await read();
+      await read();
+      await sql`alter table widened add column label text default 'new'`.execute(db);
+      expect(await read()).toEqual([{ id: 1, label: 'new' }]);
+      expect(await read()).toEqual([{ id: 1, label: 'new' }]);
+    } finally {
+      await db.destroy();
+    }
+  });
 });

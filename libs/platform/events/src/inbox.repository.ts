@@ -1,3 +1,4 @@
+import { fixedSql } from '@oo/db';
 import { sql, type Kysely } from 'kysely';
 import type { EventsDatabase } from './events.tables';
 
@@ -29,7 +30,7 @@ export async function claimEvent(trx: Kysely<EventsDatabase>, claim: EventClaim)
   const { consumer, eventId, userKey, sequence } = claim;
   const erasure = claim.handleErased === true;
   const lock = userKey === undefined ? 'none' : erasure ? 'exclusive' : 'shared';
-  const { rows } = await sql<{ o_fresh: boolean; o_erased: boolean; o_advanced: boolean; o_last_seq: string | null }>`
+  const { rows } = await fixedSql<{ o_fresh: boolean; o_erased: boolean; o_advanced: boolean; o_last_seq: string | null }>`
     select * from event_claim(${consumer}, ${eventId}, ${userKey ?? null}, ${lock}, ${userKey !== undefined && !erasure},
       ${sequence?.source ?? null}, ${sequence?.value.toString() ?? null}::bigint, ${sequence?.force ?? false})`.execute(trx);
   const row = rows[0];

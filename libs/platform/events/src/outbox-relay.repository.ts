@@ -1,3 +1,4 @@
+import { fixedSql } from '@oo/db';
 import { sql, type Kysely } from 'kysely';
 import type { EventsDatabase } from './events.tables';
 
@@ -41,7 +42,7 @@ export interface DeadRow {
  * One round trip: both statements run in `event_outbox_claim` (see its migration).
  */
 export async function claimBatch(db: Kysely<EventsDatabase>, { limit, leaseMs, owner }: ClaimOptions): Promise<OutboxRow[]> {
-  const { rows } = await sql<{ o_seq: string; o_id: string; o_subject: string; o_group: string; o_headers: Record<string, string>; o_payload: Buffer }>`
+  const { rows } = await fixedSql<{ o_seq: string; o_id: string; o_subject: string; o_group: string; o_headers: Record<string, string>; o_payload: Buffer }>`
     select * from event_outbox_claim(${limit}, ${leaseMs}, ${owner})`.execute(db);
   return rows
     .map((r) => ({ seq: r.o_seq, id: r.o_id, subject: r.o_subject, group: r.o_group, headers: r.o_headers, payload: r.o_payload }))
@@ -87,7 +88,7 @@ export async function settleRound(db: Kysely<EventsDatabase>, owner: string, out
 // gives back this relay's leases; a lease another relay took over stays with it.
 async function settlePublished(db: Kysely<EventsDatabase>, owner: string, outcome: RoundOutcome): Promise<void> {
   if (outcome.claimed.length === 0) return;
-  await sql`update event_outbox set
+  await fixedSql`update event_outbox set
       attempts = attempts + (case when seq = any(${outcome.published}::bigint[]) and published_at is null then 1 else 0 end),
       published_at = case when seq = any(${outcome.published}::bigint[]) then coalesce(published_at, now()) else published_at end,
       claimed_until = case when claimed_by = ${owner} then null else claimed_until end,

@@ -1,4 +1,4 @@
-import { sql, type Executor } from '@oo/db';
+import { fixedSql, sql, type Executor } from '@oo/db';
 import type { ProfileDatabase, UserProfileFeaturesTable } from '../../db/database';
 
 export type FeatureRow = UserProfileFeaturesTable;
@@ -9,7 +9,7 @@ const anyOf = (names: readonly string[]) => sql<string>`any(${[...names]}::text[
 
 /** All cached feature values of one user. */
 export function findFeatureRows(db: Executor<ProfileDatabase>, userId: string): Promise<FeatureRow[]> {
-  return db.selectFrom('user_profile_features').selectAll().where('user_id', '=', userId).execute();
+  return fixedSql<FeatureRow>`select * from user_profile_features where user_id = ${userId}`.execute(db).then((r) => r.rows);
 }
 
 /** The named cached features of one user. */
@@ -66,5 +66,5 @@ export async function deleteFeatureRows(db: Executor<ProfileDatabase>, userId: s
  * never be written after the event that invalidated it.
  */
 export async function lockUserFeatures(db: Executor<ProfileDatabase>, userId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`profile-features:${userId}`}, 0))`.execute(db);
+  await fixedSql`select pg_advisory_xact_lock(hashtextextended(${`profile-features:${userId}`}, 0))`.execute(db);
 }

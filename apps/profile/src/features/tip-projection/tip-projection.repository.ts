@@ -1,4 +1,4 @@
-import { sql, type Executor } from '@oo/db';
+import { fixedSql, type Executor } from '@oo/db';
 import type { ProfileDatabase, StoredReaction, TipFeedbackTable, TipServedTable } from '../../db/database';
 
 // Each projection is one statement: the user's profile row made sure of (so data-quality counts
@@ -6,7 +6,7 @@ import type { ProfileDatabase, StoredReaction, TipFeedbackTable, TipServedTable 
 
 /** Records a served tip (a repeat of the same decision changes nothing) and reads the reaction already projected for it. */
 export async function recordTipServed(db: Executor<ProfileDatabase>, row: TipServedTable): Promise<{ isNew: boolean; reaction: StoredReaction | null }> {
-  const { rows } = await sql<{ is_new: boolean; reaction: StoredReaction | null }>`
+  const { rows } = await fixedSql<{ is_new: boolean; reaction: StoredReaction | null }>`
     with profile as (
       insert into profiles (user_id) values (${row.user_id}) on conflict (user_id) do nothing
     ), served as (
@@ -21,7 +21,7 @@ export async function recordTipServed(db: Executor<ProfileDatabase>, row: TipSer
 
 /** Records the reaction to a tip (the first reaction to a decision wins) and reads when the decision was served, if that is projected. */
 export async function recordTipFeedback(db: Executor<ProfileDatabase>, row: TipFeedbackTable): Promise<{ isNew: boolean; servedAt: Date | null }> {
-  const { rows } = await sql<{ is_new: boolean; served_at: Date | null }>`
+  const { rows } = await fixedSql<{ is_new: boolean; served_at: Date | null }>`
     with profile as (
       insert into profiles (user_id) values (${row.user_id}) on conflict (user_id) do nothing
     ), feedback as (

@@ -1,4 +1,4 @@
-import { sql, type Executor, type Selectable } from '@oo/db';
+import { fixedSql, sql, type Executor, type Selectable } from '@oo/db';
 import type { RecommenderDatabase, TasksTable } from '../../db/database';
 import { DEFAULT_TIMEZONE } from './timezones.repository';
 
@@ -100,7 +100,7 @@ export type OpenTask = Pick<TaskRow, 'task_id' | 'source' | 'title' | 'due_at' |
  */
 export async function decisionInputs(db: Executor<RecommenderDatabase>, userId: string, limit: number): Promise<{ timezone: string; tasks: OpenTask[] }> {
   // The one-row timezone side keeps the answer non-empty when the user has no open task.
-  const { rows } = await sql<{ timezone: string } & { [K in keyof OpenTask]: OpenTask[K] | null }>`
+  const { rows } = await fixedSql<{ timezone: string } & { [K in keyof OpenTask]: OpenTask[K] | null }>`
     select tz.timezone, t.task_id, t.source, t.title, t.due_at, t.priority, t.created_at
     from (select coalesce((select timezone from user_timezones where user_id = ${userId}), ${DEFAULT_TIMEZONE}) as timezone) tz
     left join lateral (
