@@ -32,25 +32,20 @@ export async function replaceFeatureRows(db: Executor<ProfileDatabase>, userId: 
     await deleteFeatureRows(db, userId, deleted);
     return;
   }
-  // The delete rides along as a data-modifying CTE (one round trip); the names go as one array
-  // parameter, so the statement's text is the same whatever their number (it stays prepared).
-  const names = deleted;
-  await db
-    .with('gone', (qb) => qb.deleteFrom('user_profile_features').where('user_id', '=', userId).where('name', '=', anyOf(names)))
-    .insertInto('user_profile_features')
-    .values(rows)
-    .onConflict((oc) =>
-      oc.columns(['user_id', 'name']).doUpdateSet((eb) => ({
-        value: eb.ref('excluded.value'),
-        value_text: eb.ref('excluded.value_text'),
-        is_fallback: eb.ref('excluded.is_fallback'),
-        computed_at: eb.ref('excluded.computed_at'),
-        registry_version: eb.ref('excluded.registry_version'),
-        numerator: eb.ref('excluded.numerator'),
-        denominator: eb.ref('excluded.denominator'),
-      })),
+  // On every projected event, so one fixed text whatever the number of rows (columns as arrays),
+  // with the delete riding along as a data-modifying CTE: one round trip, and it stays prepared.
+  const column = <K extends keyof FeatureRow>(key: K) => rows.map((r) => r[key]);
+  await fixedSql`
+    with gone as (
+      delete from user_profile_features where user_id = ${userId} and name = any(${[...deleted]}::text[])
     )
-    .execute();
+    insert into user_profile_features (user_id, name, value, value_text, is_fallback, computed_at, registry_version, numerator, denominator)
+    select * from unnest(${column('user_id')}::text[], ${column('name')}::text[], ${column('value')}::float8[], ${column('value_text')}::text[],
+      ${column('is_fallback')}::boolean[], ${column('computed_at')}::timestamptz[], ${column('registry_version')}::text[],
+      ${column('numerator')}::float8[], ${column('denominator')}::float8[])
+    on conflict (user_id, name) do update set
+      value = excluded.value, value_text = excluded.value_text, is_fallback = excluded.is_fallback, computed_at = excluded.computed_at,
+      registry_version = excluded.registry_version, numerator = excluded.numerator, denominator = excluded.denominator`.execute(db);
 }
 
 /** Deletes the named cached features of one user, so the next read recomputes them. */

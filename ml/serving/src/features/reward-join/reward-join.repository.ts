@@ -1,4 +1,4 @@
-import { sql, type Executor, type Selectable, type Transaction } from '@oo/db';
+import { fixedSql, sql, type Executor, type Selectable, type Transaction } from '@oo/db';
 import type { DecisionsTable, MlDatabase, Outcome } from '../../db/database';
 import type { DecisionFeedback, ServedDecision } from './decision-record';
 
@@ -23,13 +23,14 @@ function servedColumns(served: ServedDecision) {
  * (`lockDecision`) sees its row — the two halves can never miss each other.
  */
 export async function insertServed(trx: Transaction<MlDatabase>, served: ServedDecision): Promise<boolean> {
-  const inserted = await trx
-    .insertInto('decisions')
-    .values({ decision_id: served.decisionId, user_id: served.userId, ...servedColumns(served) })
-    .onConflict((oc) => oc.column('decision_id').doNothing())
-    .returning('decision_id')
-    .executeTakeFirst();
-  return inserted !== undefined;
+  // Once per served decision: a fixed statement, not a query tree compiled on every event.
+  const c = servedColumns(served);
+  const { rows } = await fixedSql<{ decision_id: string }>`
+    insert into decisions (decision_id, user_id, served_at, policy, model_version, fallback, propensity, feature_names, features, context)
+    values (${served.decisionId}, ${served.userId}, ${c.served_at}, ${c.policy}, ${c.model_version}, ${c.fallback}, ${c.propensity}, ${c.feature_names}, ${c.features}, ${c.context})
+    on conflict (decision_id) do nothing
+    returning decision_id`.execute(trx);
+  return rows.length > 0;
 }
 
 /** Opens the row with the feedback half (feedback before its served event); false when a row exists. */
