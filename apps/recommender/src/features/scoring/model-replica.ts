@@ -20,6 +20,7 @@ export interface ModelReplicaOptions {
 }
 
 const RETRY_MS = [250, 1_000, 2_000, 5_000, 10_000];
+const STARTUP_GRACE_MS = 30_000;
 
 /**
  * The model ml-serving serves, held here so a decision is scored in process: loaded from
@@ -41,9 +42,11 @@ export class ModelReplica {
   private readonly layouts = new Map<string, readonly string[]>();
   private readonly applier = new ObservationApplier(async (version) => this.layouts.get(version));
   private readonly now: () => number;
+  private readonly startedAt: number;
 
   constructor(private readonly options: ModelReplicaOptions) {
     this.now = options.now ?? Date.now;
+    this.startedAt = this.now();
   }
 
   start(): void {
@@ -94,7 +97,7 @@ export class ModelReplica {
     this.complete = complete;
     this.reload = false;
     this.contact();
-    this.options.log.info({ version: this.model.version, users: this.model.users.size, complete }, 'model replica loaded');
+    this.options.log.info({ modelVersion: this.model.version, users: this.model.users.size, complete }, 'model replica loaded');
     return true;
   }
 
@@ -157,8 +160,12 @@ export class ModelReplica {
     });
   }
 
+  // ml-serving often comes up after the recommender: until the first load, a failure is news only
+  // once it has lasted (decisions are scored by calling ml-serving meanwhile).
   private failed(message: string, err: unknown): false {
-    this.options.log.warn({ err }, message);
+    const starting = this.model === undefined && this.now() - this.startedAt < STARTUP_GRACE_MS;
+    if (starting) this.options.log.debug({ err }, message);
+    else this.options.log.warn({ err }, message);
     return false;
   }
 }
