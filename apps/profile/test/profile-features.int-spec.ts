@@ -116,6 +116,24 @@ describe('profile features over the projections', () => {
     for (const name of ['completion_rate_30d', 'dismiss_rate_30d', 'tip_volume_30d']) expect(valueOf(rebuilt, name)?.value).toBe(valueOf(p, name)?.value);
   });
 
+  it('folds a served event and its reaction projected at the same moment, whichever commits first', async () => {
+    await db.insertInto('profiles').values({ user_id: 'bo', timezone: 'UTC' }).execute();
+    await served('bo-0', 'bo', 'task', at('2026-11-20T10:00:00Z'));
+    await features.getProfile('bo'); // warm rows, so the folds below update them in place
+    // Each pair races: two transactions, each reading the other's half after the user's lock.
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) => [
+        served(`bo-${i + 1}`, 'bo', 'task', at('2026-11-20T10:30:00Z')),
+        feedback(`bo-${i + 1}`, 'bo', Reaction.DONE, at('2026-11-20T10:31:00Z'), 500),
+      ]).flat(),
+    );
+    const p = await features.getProfile('bo');
+    expect(valueOf(p, 'tip_volume_30d')).toMatchObject({ value: 13, status: 'fresh' });
+    expect(valueOf(p, 'completion_rate_30d')).toMatchObject({ value: 12 / 13, status: 'fresh' });
+    const rebuilt = await features.rebuild('bo');
+    expect(valueOf(rebuilt, 'completion_rate_30d')?.value).toBe(12 / 13);
+  });
+
   it('recomputes entries past their TTL and keeps younger ones', async () => {
     await features.rebuild('ana');
     now = new Date(NOW.getTime() + 60_000 + 3600_000); // tip_volume (1 h) expires, the 6 h features do not

@@ -2,7 +2,6 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { Reaction, type SubjectMessage } from '@oo/contracts';
 import type { Executor } from '@oo/db';
 import type { ProfileDatabase, StoredReaction } from '../../db/database';
-import { lockUserFeatures } from '../../features/profile-features/profile-features.repository';
 import type { ProjectedTip } from '../../features/tip-projection/projected-tip';
 import { recordTipFeedback } from '../../features/tip-projection/tip-projection.repository';
 import { UnprojectableEventError } from './unprojectable-event.error';
@@ -24,7 +23,6 @@ export async function projectTipFeedback(trx: Executor<ProfileDatabase>, feedbac
   if (!reaction || !feedback.reactedAt || !feedback.userId) {
     throw new UnprojectableEventError(`feedback ${feedback.decisionId} lacks a reaction, a time or a user`);
   }
-  await lockUserFeatures(trx, feedback.userId);
   const { isNew, servedAt } = await recordTipFeedback(trx, {
     decision_id: feedback.decisionId,
     user_id: feedback.userId,

@@ -2,7 +2,6 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import type { SubjectMessage } from '@oo/contracts';
 import type { Executor } from '@oo/db';
 import type { ProfileDatabase } from '../../db/database';
-import { lockUserFeatures } from '../../features/profile-features/profile-features.repository';
 import type { ProjectedTip } from '../../features/tip-projection/projected-tip';
 import { recordTipServed } from '../../features/tip-projection/tip-projection.repository';
 import { UnprojectableEventError } from './unprojectable-event.error';
@@ -14,7 +13,6 @@ import { UnprojectableEventError } from './unprojectable-event.error';
  */
 export async function projectTipServed(trx: Executor<ProfileDatabase>, served: SubjectMessage<'signals.tip.served'>): Promise<ProjectedTip> {
   if (!served.servedAt || !served.userId) throw new UnprojectableEventError(`served ${served.decisionId} lacks a time or a user`);
-  await lockUserFeatures(trx, served.userId);
   const servedAt = timestampDate(served.servedAt);
   const { isNew, reaction } = await recordTipServed(trx, {
     decision_id: served.decisionId,
