@@ -1,6 +1,8 @@
 import { createRng, scorePolicies, type BanditModel, type PolicySpec } from '@oo/bandit';
 import type { DecisionFeaturizer, ParsedScoreRequest, ScoreResponse } from '@oo/decision-features';
-import type { PolicyCatalog } from './policy-catalog';
+
+/** Named policies a decision may be scored under (ml-serving's `POLICIES`); the replica gets it with the model. */
+export type PolicyCatalog = ReadonlyMap<string, PolicySpec>;
 
 /**
  * Scores one decision's candidates under each requested policy on `model`: featurize, predict

@@ -4,5 +4,4 @@ export { decodeReplica, decodeSnapshot, decodeUserSnapshot, encodeReplica, encod
 export type { ObservationRow } from './observation-row';
 export { ObservationApplier } from './observation-applier';
 export { fromObservationPageJson, observationPageSchema, toObservationPageJson, type ObservationPage, type ObservationPageJson } from './observation-wire';
-export { DEFAULT_POLICIES, createPolicyCatalog, policyCatalogJson, policySpecSchema, type PolicyCatalog } from './policy-catalog';
-export { scoreDecision } from './decision-scoring';
+export { scoreDecision, type PolicyCatalog } from './decision-scoring';

@@ -8,7 +8,8 @@ import http from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { createModel, createRng, toSnapshot, updateModel, type BanditModel } from '@oo/bandit';
 import { CANDIDATE_FEATURES, createDecisionFeaturizer, scoreRequestSchema, type ScoreRequest } from '@oo/decision-features';
-import { createPolicyCatalog, encodeSnapshot } from '@oo/model-state';
+import { encodeSnapshot } from '@oo/model-state';
+import { createPolicyCatalog } from '../src/features/scoring/policy-catalog';
 import { createScorer } from '../src/features/scoring/scoring.service';
 import { startMlHarness } from '../test/support/ml-serving-harness';
 

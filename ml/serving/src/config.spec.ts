@@ -1,5 +1,5 @@
 import { ConfigError } from '@oo/config';
-import { DEFAULT_POLICIES } from '@oo/model-state';
+import { DEFAULT_POLICIES } from './features/scoring/policy-catalog';
 import { loadMlServingConfig } from './config';
 
 const REQUIRED = {

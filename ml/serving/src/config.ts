@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseServiceShape, durationMs, exactlyOneJwksSource, int, loadConfig, type Env } from '@oo/config';
-import { policyCatalogJson } from '@oo/model-state';
+import { policyCatalogJson } from './features/scoring/policy-catalog';
 
 const HOUR_MS = 3_600_000;
 

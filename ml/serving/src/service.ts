@@ -13,7 +13,7 @@ import { registerLayout } from './features/model-state/model-state.repository';
 import { RewardJoin } from './features/reward-join/reward-join.service';
 import { rewardRulesFrom } from './features/reward-join/reward-rules';
 import { startRewardSweeper } from './features/reward-join/reward-sweeper';
-import { createPolicyCatalog } from '@oo/model-state';
+import { createPolicyCatalog } from './features/scoring/policy-catalog';
 import { createScorer } from './features/scoring/scoring.service';
 import { createMlMetrics } from './metrics';
 

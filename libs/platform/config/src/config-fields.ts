@@ -153,15 +153,26 @@ function isJsonWebKeySet(value: unknown): value is JSONWebKeySet {
  * z.object({ AUTH_JWKS: jwksJson().optional() })
  */
 export function jwksJson(): z.ZodType<JSONWebKeySet> {
+  return jsonText(z.custom<JSONWebKeySet>(isJsonWebKeySet, 'must be a JSON Web Key Set: {"keys":[{"kty":...}]}'), 'must be valid JSON');
+}
+
+/**
+ * A variable holding JSON, parsed and then checked with `schema`; text that is not JSON at all
+ * is reported with `notJson`.
+ *
+ * @example
+ * z.object({ POLICIES: jsonText(catalogSchema, 'must be a JSON object of named policies').optional() })
+ */
+export function jsonText<T>(schema: z.ZodType<T>, notJson: string): z.ZodType<T> {
   return z
     .string()
     .transform((raw, ctx) => {
       try {
         return JSON.parse(raw) as unknown;
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
+        ctx.addIssue({ code: 'custom', message: notJson });
         return z.NEVER;
       }
     })
-    .pipe(z.custom<JSONWebKeySet>(isJsonWebKeySet, 'must be a JSON Web Key Set: {"keys":[{"kty":...}]}'));
+    .pipe(schema);
 }

@@ -8,6 +8,7 @@ export {
   httpUrl,
   int,
   jwksJson,
+  jsonText,
   logLevel,
   natsUrl,
   nodeEnv,

@@ -5,6 +5,8 @@ import { sql, type Kysely, type Migration } from '@oo/db';
 // awaited; in a volatile plpgsql function each statement takes a fresh snapshot, so the pair is
 // one round trip. The lock key is the one `lockUserFeatures` takes.
 const LOCK = sql.raw(`perform pg_advisory_xact_lock(hashtextextended('profile-features:' || p_user_id, 0));`);
+// The user's profile row made sure of, so data-quality counts every user we have heard of.
+const PROFILE = sql.raw('profile as (insert into profiles (user_id) values (p_user_id) on conflict (user_id) do nothing)');
 
 /** `record_tip_served(...)` and `record_tip_feedback(...)`: a projected tip event in one round trip. */
 export const createTipRecordFunctions: Migration = {
@@ -16,9 +18,7 @@ export const createTipRecordFunctions: Migration = {
       begin
         ${LOCK}
         return query
-          with profile as (
-            insert into profiles (user_id) values (p_user_id) on conflict (user_id) do nothing
-          ), served as (
+          with ${PROFILE}, served as (
             insert into tip_served (decision_id, user_id, tip_id, tip_kind, served_at)
             values (p_decision_id, p_user_id, p_tip_id, p_tip_kind, p_served_at)
             on conflict (decision_id) do nothing returning tip_served.decision_id
@@ -33,9 +33,7 @@ export const createTipRecordFunctions: Migration = {
       begin
         ${LOCK}
         return query
-          with profile as (
-            insert into profiles (user_id) values (p_user_id) on conflict (user_id) do nothing
-          ), feedback as (
+          with ${PROFILE}, feedback as (
             insert into tip_feedback (decision_id, user_id, tip_id, reaction, reacted_at, dwell_ms)
             values (p_decision_id, p_user_id, p_tip_id, p_reaction, p_reacted_at, p_dwell_ms)
             on conflict (decision_id) do nothing returning tip_feedback.decision_id

@@ -1,11 +1,10 @@
-import { fixedSql, sql, type Executor } from '@oo/db';
+import { fixedSql, type Executor } from '@oo/db';
 import type { ProfileDatabase, UserProfileFeaturesTable } from '../../db/database';
 
 export type FeatureRow = UserProfileFeaturesTable;
 
-// `name = any($1)` rather than `name in ($1, $2, …)`: one statement text for any number of names,
-// so it stays prepared.
-const anyOf = (names: readonly string[]) => sql<string>`any(${[...names]}::text[])`;
+// Names go as one array (`name = any($2)`), not `name in ($2, $3, …)`: one statement text for any
+// number of names, so it stays prepared.
 
 /** All cached feature values of one user. */
 export function findFeatureRows(db: Executor<ProfileDatabase>, userId: string): Promise<FeatureRow[]> {
@@ -15,7 +14,9 @@ export function findFeatureRows(db: Executor<ProfileDatabase>, userId: string): 
 /** The named cached features of one user. */
 export function findNamedFeatureRows(db: Executor<ProfileDatabase>, userId: string, names: readonly string[]): Promise<FeatureRow[]> {
   if (names.length === 0) return Promise.resolve([]);
-  return db.selectFrom('user_profile_features').selectAll().where('user_id', '=', userId).where('name', '=', anyOf(names)).execute();
+  return fixedSql<FeatureRow>`select * from user_profile_features where user_id = ${userId} and name = any(${[...names]}::text[])`
+    .execute(db)
+    .then((r) => r.rows);
 }
 
 /** Writes freshly computed values, replacing older ones. */
@@ -51,8 +52,8 @@ export async function replaceFeatureRows(db: Executor<ProfileDatabase>, userId: 
 /** Deletes the named cached features of one user, so the next read recomputes them. */
 export async function deleteFeatureRows(db: Executor<ProfileDatabase>, userId: string, names: readonly string[]): Promise<number> {
   if (names.length === 0) return 0;
-  const result = await db.deleteFrom('user_profile_features').where('user_id', '=', userId).where('name', '=', anyOf(names)).executeTakeFirst();
-  return Number(result.numDeletedRows);
+  const result = await fixedSql`delete from user_profile_features where user_id = ${userId} and name = any(${[...names]}::text[])`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
 }
 
 /**

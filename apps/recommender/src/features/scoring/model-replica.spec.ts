@@ -1,13 +1,18 @@
-import { createLayout, createModel, toSnapshot, updateModel, type BanditModel } from '@oo/bandit';
+import { createLayout, createModel, toSnapshot, updateModel, type BanditModel, type PolicySpec } from '@oo/bandit';
 import { adviceFeatures, CANDIDATE_FEATURES, createDecisionFeaturizer, type ParsedScoreRequest } from '@oo/decision-features';
 import { createLogger } from '@oo/logger';
-import { DEFAULT_POLICIES, encodeVector, scoreDecision, type ObservationPage, type ObservationRow, type ReplicaDocument } from '@oo/model-state';
+import { encodeVector, scoreDecision, type ObservationPage, type ObservationRow, type ReplicaDocument } from '@oo/model-state';
 import { ModelReplica } from './model-replica';
 import type { ReplicaSource, SourceAnswer } from './replica-source';
 
 const featurizer = createDecisionFeaturizer();
 const layout = featurizer.builder.layout;
-const catalog = new Map(Object.entries(DEFAULT_POLICIES));
+// The catalog ml-serving hands the replica with the model.
+const POLICIES: Record<string, PolicySpec> = {
+  linucb: { kind: 'linucb', alpha: 0.3, epsilon: 0.05 },
+  thompson: { kind: 'thompson', samples: 256, epsilon: 0.05 },
+};
+const catalog = new Map(Object.entries(POLICIES));
 
 function request(userId: string, policies = ['linucb', 'thompson']): ParsedScoreRequest {
   return {
@@ -58,7 +63,7 @@ class ScriptedSource implements ReplicaSource {
   }
 }
 
-const documentOf = (model: BanditModel, complete = true): ReplicaDocument => ({ model: toSnapshot(model), complete, policies: DEFAULT_POLICIES });
+const documentOf = (model: BanditModel, complete = true): ReplicaDocument => ({ model: toSnapshot(model), complete, policies: POLICIES });
 const until = async (check: () => boolean) => {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
   expect(check()).toBe(true);

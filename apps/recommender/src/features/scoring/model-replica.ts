@@ -1,7 +1,7 @@
 import { fromSnapshot, type BanditModel } from '@oo/bandit';
 import type { DecisionFeaturizer, ParsedScoreRequest, ScoreResponse } from '@oo/decision-features';
 import type { Logger } from '@oo/logger';
-import { ModelStateError, ObservationApplier, scoreDecision, type PolicyCatalog } from '@oo/model-state';
+import { ObservationApplier, scoreDecision, type PolicyCatalog } from '@oo/model-state';
 import type { ReplicaSource } from './replica-source';
 
 export interface ModelReplicaOptions {
@@ -77,7 +77,8 @@ export class ModelReplica {
 
   private async follow(): Promise<void> {
     for (let failures = 0; !this.stopped; ) {
-      const ok = this.reload ? await this.load() : await this.poll();
+      const model = this.reload ? undefined : this.model;
+      const ok = model === undefined ? await this.load() : await this.poll(model);
       if (this.stopped) return;
       failures = ok ? 0 : failures + 1;
       if (!ok) await this.pause(RETRY_MS[Math.min(failures - 1, RETRY_MS.length - 1)] ?? 1_000);
@@ -101,9 +102,7 @@ export class ModelReplica {
     return true;
   }
 
-  private async poll(): Promise<boolean> {
-    const model = this.model;
-    if (model === undefined) return (this.reload = true);
+  private async poll(model: BanditModel): Promise<boolean> {
     const answer = await this.options.source.observationsAfter(model.version, this.options.waitMs);
     if (!answer.ok) {
       if (answer.behind) this.reload = true;
@@ -113,7 +112,7 @@ export class ModelReplica {
     try {
       await this.applier.apply(model, answer.value.rows, undefined, (userId) => this.keeps(model, userId));
     } catch (err) {
-      if (!(err instanceof ModelStateError)) throw err;
+      // A skipped position (MODEL_STATE_GAP) or anything else the log cannot do to this copy.
       this.reload = true;
       return this.failed('the observation log does not continue the replica; loading it again', err);
     }

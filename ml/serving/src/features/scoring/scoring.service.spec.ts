@@ -1,7 +1,7 @@
 import { createModel, createRng, scorePolicies, updateModel, type BanditModel } from '@oo/bandit';
 import { adviceFeatures, CANDIDATE_FEATURES, createDecisionFeaturizer, scoreResponseSchema, taskFeatures, type ParsedScoreRequest } from '@oo/decision-features';
 import { MlServingError } from '../../errors';
-import { createPolicyCatalog } from '@oo/model-state';
+import { createPolicyCatalog } from './policy-catalog';
 import { createScorer } from './scoring.service';
 
 const featurizer = createDecisionFeaturizer();

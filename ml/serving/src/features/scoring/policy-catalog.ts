@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { PolicySpec } from '@oo/bandit';
+import { jsonText } from '@oo/config';
+import type { PolicyCatalog } from '@oo/model-state';
 
 const probability = z.number().min(0).max(1);
 
@@ -25,9 +27,6 @@ const catalogSchema = z
   .record(z.string().regex(POLICY_NAME, 'policy names are lower-case words (a-z, 0-9, . _ -)'), policySpecSchema)
   .refine((catalog) => Object.keys(catalog).length > 0, 'must name at least one policy');
 
-/** Named policies the recommender may ask for: the live one and any shadows. */
-export type PolicyCatalog = ReadonlyMap<string, PolicySpec>;
-
 /** The catalog when `POLICIES` is not set. */
 export const DEFAULT_POLICIES: Readonly<Record<string, PolicySpec>> = Object.freeze({
   linucb: { kind: 'linucb', alpha: 0.3, epsilon: 0.05 },
@@ -43,17 +42,7 @@ export const DEFAULT_POLICIES: Readonly<Record<string, PolicySpec>> = Object.fre
  * z.object({ POLICIES: policyCatalogJson().optional() }) // POLICIES='{"ucb-wide":{"kind":"linucb","alpha":1}}'
  */
 export function policyCatalogJson(): z.ZodType<Record<string, PolicySpec>> {
-  return z
-    .string()
-    .transform((raw, ctx) => {
-      try {
-        return JSON.parse(raw) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of named policies' });
-        return z.NEVER;
-      }
-    })
-    .pipe(catalogSchema);
+  return jsonText(catalogSchema, 'must be a JSON object of named policies');
 }
 
 /**
