@@ -1,0 +1,2 @@
+// Filled in by its own change; exported from index.ts already.
+export {};
