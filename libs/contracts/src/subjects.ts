@@ -1,5 +1,7 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
+import { ConnectionReauthRequiredSchema } from './gen/oo/integrations/v1/connections_pb';
 import { ConsentChangedSchema, PreferencesUpdatedSchema } from './gen/oo/profile/v1/profile_pb';
+import { BusyTimesSchema } from './gen/oo/signals/v1/calendar_pb';
 import { TaskDeletedSchema, TaskUpsertedSchema } from './gen/oo/signals/v1/tasks_pb';
 import { TipFeedbackSchema, TipServedSchema } from './gen/oo/signals/v1/tips_pb';
 import {
@@ -22,6 +24,8 @@ export const subjects = {
   'signals.tip.feedback': TipFeedbackSchema,
   'signals.task.upserted': TaskUpsertedSchema,
   'signals.task.deleted': TaskDeletedSchema,
+  'signals.calendar.busy': BusyTimesSchema,
+  'integrations.connection.reauth_required': ConnectionReauthRequiredSchema,
   'users.created': UserCreatedSchema,
   'users.deletion.requested': DeletionRequestedSchema,
   'users.deletion.receipt': DeletionReceiptSchema,

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file oo/signals/v1/tasks.proto.
  */
 export const file_oo_signals_v1_tasks: GenFile = /*@__PURE__*/
-  fileDesc("Chlvby9zaWduYWxzL3YxL3Rhc2tzLnByb3RvEg1vby5zaWduYWxzLnYxItYCCgxUYXNrVXBzZXJ0ZWQSDwoHdGFza19pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg4KBnNvdXJjZRgDIAEoCRITCgtleHRlcm5hbF9pZBgEIAEoCRINCgV0aXRsZRgFIAEoCRIqCgZkdWVfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCHByaW9yaXR5GAcgASgNEi4KCmNyZWF0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGNvbXBsZXRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASCwoDdXJsGAogASgJEi4KCnVwZGF0ZWRfYXQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC2R1ZV9hbGxfZGF5GAwgASgIIoQBCgtUYXNrRGVsZXRlZBIPCgd0YXNrX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDgoGc291cmNlGAMgASgJEhMKC2V4dGVybmFsX2lkGAQgASgJEi4KCmRlbGV0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("Chlvby9zaWduYWxzL3YxL3Rhc2tzLnByb3RvEg1vby5zaWduYWxzLnYxIvECCgxUYXNrVXBzZXJ0ZWQSDwoHdGFza19pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg4KBnNvdXJjZRgDIAEoCRITCgtleHRlcm5hbF9pZBgEIAEoCRINCgV0aXRsZRgFIAEoCRIqCgZkdWVfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCHByaW9yaXR5GAcgASgNEi4KCmNyZWF0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGNvbXBsZXRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASCwoDdXJsGAogASgJEi4KCnVwZGF0ZWRfYXQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC2R1ZV9hbGxfZGF5GAwgASgIEhkKEWVzdGltYXRlZF9taW51dGVzGA0gASgNIoQBCgtUYXNrRGVsZXRlZBIPCgd0YXNrX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDgoGc291cmNlGAMgASgJEhMKC2V4dGVybmFsX2lkGAQgASgJEi4KCmRlbGV0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * Subject `signals.task.upserted`. Published by integrations whenever a task is first seen or
@@ -111,6 +111,14 @@ export type TaskUpserted = Message<"oo.signals.v1.TaskUpserted"> & {
    * @generated from field: bool due_all_day = 12;
    */
   dueAllDay: boolean;
+
+  /**
+   * How long the task takes, in minutes, where the source says (Todoist durations, an iCalendar
+   * VTODO's DURATION); 0 when it does not.
+   *
+   * @generated from field: uint32 estimated_minutes = 13;
+   */
+  estimatedMinutes: number;
 };
 
 /**
@@ -207,6 +215,14 @@ export type TaskUpsertedJson = {
    * @generated from field: bool due_all_day = 12;
    */
   dueAllDay?: boolean;
+
+  /**
+   * How long the task takes, in minutes, where the source says (Todoist durations, an iCalendar
+   * VTODO's DURATION); 0 when it does not.
+   *
+   * @generated from field: uint32 estimated_minutes = 13;
+   */
+  estimatedMinutes?: number;
 };
 
 /**
