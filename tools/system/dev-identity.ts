@@ -63,6 +63,8 @@ export async function prepareDevIdentity(options: DevIdentityOptions): Promise<D
   const clientsFile = join(dir, 'service-clients.json');
   writeFileSync(clientsFile, serviceClientsFile(clients), { mode: 0o600 });
   const keyEncryptionKey = secretFile(join(dir, 'key-encryption.key'), () => randomBytes(32).toString('base64url'));
+  // The token vault's master key: kept across runs, or every stored provider token would be lost.
+  const vaultMasterKeys = secretFile(join(dir, 'vault-master.keys'), () => `dev1:${randomBytes(32).toString('base64url')}`);
 
   const external = options.env['OIDC_ISSUER_URL'];
   const idpSecret = randomBytes(32).toString('base64url');
@@ -87,6 +89,7 @@ export async function prepareDevIdentity(options: DevIdentityOptions): Promise<D
       ...(service === 'auth'
         ? { ...provider, AUTH_PUBLIC_URL: publicUrl, AUTH_KEY_ENCRYPTION_KEY: keyEncryptionKey, SERVICE_CLIENTS_FILE: clientsFile, NATIVE_CLIENT_IDS: `oo-native,${DEV_TOOLS_CLIENT_ID}`, ADMIN_SUBJECTS: DEV_ADMIN_SUBJECT }
         : {}),
+      ...(service === 'integrations' ? { VAULT_MASTER_KEYS: vaultMasterKeys } : {}),
     }),
     stop: async () => {
       await idp?.stop();

@@ -27,6 +27,8 @@ export const integrationsConfigSchema = baseServiceSchema('integrations')
     GOOGLE_TOKEN_URL: httpUrl().default('https://oauth2.googleapis.com/token'),
     GOOGLE_REVOKE_URL: httpUrl().default('https://oauth2.googleapis.com/revoke'),
     GOOGLE_TASKS_API_URL: httpUrl().default('https://tasks.googleapis.com'),
+    /** Tasks per page asked of Google (at most 100). */
+    GOOGLE_TASKS_PAGE_SIZE: int({ min: 1, max: 100, default: 100 }),
     /** Plain http to the providers: local stand-ins only, never production. */
     PROVIDERS_ALLOW_HTTP: bool(false),
     /** Lets calendar feeds live on internal addresses (loopback, private networks): development and tests only. */

@@ -10,7 +10,7 @@ import { defineServiceErrors } from '@oo/service';
 export const IntegrationsError = defineServiceErrors('IntegrationsError', {
   INTEGRATIONS_UNKNOWN_PROVIDER: 404,
   /** The deployment has no client registered at that provider (no client id / secret configured). */
-  INTEGRATIONS_PROVIDER_UNAVAILABLE: 503,
+  INTEGRATIONS_PROVIDER_UNAVAILABLE: 409,
   INTEGRATIONS_CONNECTION_NOT_FOUND: 404,
   /** The provider's callback does not complete a connect flow of this user (unknown, used or expired state; refused code). */
   INTEGRATIONS_CONNECT_FAILED: 400,

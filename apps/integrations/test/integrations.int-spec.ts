@@ -59,9 +59,9 @@ describe('integrations: manual tasks, refusals, erasure', () => {
       ['POST', '/v1/integrations/feeds', { url: 'ftp://example.com/cal.ics' }, 400, 'INTEGRATIONS_FEED_URL_REJECTED'],
       ['POST', '/v1/integrations/feeds', { url: 'http://127.0.0.1:5432/cal.ics' }, 400, 'INTEGRATIONS_FEED_URL_REJECTED'],
       ['POST', '/v1/integrations/feeds', { url: 'https://calendar.example/x.ics', timeZone: 'Mars/Olympus' }, 400, 'VALIDATION_FAILED'],
-      ['POST', '/v1/integrations/connect/todoist', {}, 503, 'INTEGRATIONS_PROVIDER_UNAVAILABLE'],
+      ['POST', '/v1/integrations/connect/todoist', {}, 409, 'INTEGRATIONS_PROVIDER_UNAVAILABLE'],
       ['POST', '/v1/integrations/connect/myspace', {}, 400, 'VALIDATION_FAILED'],
-      ['GET', '/v1/integrations/connect/todoist/callback?code=x&state=y', undefined, 503, 'INTEGRATIONS_PROVIDER_UNAVAILABLE'],
+      ['GET', '/v1/integrations/connect/todoist/callback?code=x&state=y', undefined, 409, 'INTEGRATIONS_PROVIDER_UNAVAILABLE'],
       ['POST', '/v1/integrations/connections/6f1c1b9e-54a4-4a53-9a0b-8d7f1c2e3a4b/sync', undefined, 404, 'INTEGRATIONS_CONNECTION_NOT_FOUND'],
     ];
     for (const [method, path, body, status, code] of cases) {

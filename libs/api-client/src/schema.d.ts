@@ -684,6 +684,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/connections/{provider}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the provider sends the browser back (with your session cookie): completes the connection started by the same user */
+        get: {
+            parameters: {
+                query?: {
+                    code?: string;
+                    error?: string;
+                    scope?: string;
+                    state?: string;
+                };
+                header?: never;
+                path: {
+                    provider: "todoist" | "google_tasks";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Connected; the first sync starts at once */
+                201: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Connection"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/connections/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sources you can connect, and whether this deployment can */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Providers */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Providers"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -727,6 +832,212 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your connections, with status, last sync and last error */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Your connections */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Connections"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/connections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Disconnects a source: revokes oO’s access at the provider where it can, deletes the tokens, and its tasks stop being suggested */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Disconnected */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Disconnected"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/connections/{id}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Syncs a connection now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queued */
+                202: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Connection"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/connections/{provider}/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts connecting Todoist or Google Tasks (also how a connection that needs re-authorisation recovers): send the browser to authorizationUrl */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    provider: "todoist" | "google_tasks";
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ConnectRequest"];
+                };
+            };
+            responses: {
+                /** @description Where to send the browser */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectStart"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -873,6 +1184,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds a calendar feed (iCalendar URL): its to-dos become tasks, its events busy times */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FeedRequest"];
+                };
+            };
+            responses: {
+                /** @description Added; the first fetch starts at once */
+                201: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Connection"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/preferences": {
         parameters: {
             query?: never;
@@ -994,6 +1358,236 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/me/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your open tasks from every source, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    /** @description Page size, 1–200 (default 50) */
+                    limit?: number;
+                    source?: "todoist" | "google_tasks" | "ics" | "manual";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of tasks */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Tasks"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Adds a task of your own; tips can suggest it within a second */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TaskRequest"];
+                };
+            };
+            responses: {
+                /** @description Added */
+                201: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Task"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a task of your own */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Changes a task of your own (only the fields named) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TaskPatch"];
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Task"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/me/tasks/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Completes a task of your own */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Completed */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Task"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/tips": {
@@ -1188,6 +1782,46 @@ export interface components {
             preferences: components["schemas"]["Preferences"];
             user: components["schemas"]["User"];
         };
+        Connection: {
+            /** @description Busy times ahead, for calendar feeds */
+            busyCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Open tasks from this source */
+            itemCount: number;
+            /** @description The provider, or a calendar feed’s host and the start of its path */
+            label: string;
+            /** @description What went wrong last, in words you can act on */
+            lastError: string | null;
+            /** Format: date-time */
+            lastSuccessAt: string | null;
+            /** Format: date-time */
+            lastSyncAt: string | null;
+            /** Format: date-time */
+            nextSyncAt: string | null;
+            /** @enum {string} */
+            provider: "todoist" | "google_tasks" | "ics";
+            /** @enum {string} */
+            status: "active" | "syncing" | "reauth_required" | "error" | "disconnected";
+        };
+        Connections: {
+            connections: components["schemas"]["Connection"][];
+        };
+        ConnectRequest: {
+            /** @description IANA time zone for dates the source gives without one, e.g. Europe/Berlin (default UTC) */
+            timeZone?: string;
+        };
+        ConnectStart: {
+            /**
+             * Format: uri
+             * @description Send the browser here; the provider redirects back to /v1/connections/{provider}/callback
+             */
+            authorizationUrl: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
         Consent: {
             /** Format: date-time */
             changedAt: string;
@@ -1228,6 +1862,9 @@ export interface components {
             nextCursor: string | null;
             registryVersion: string;
         };
+        Disconnected: {
+            revokedAtProvider: boolean;
+        };
         FeatureReading: {
             /** @description Seconds since the value was computed */
             ageSec: number;
@@ -1239,6 +1876,12 @@ export interface components {
             /** @enum {string} */
             status: "fresh" | "recomputed" | "fallback";
             value: number | string;
+        };
+        FeedRequest: {
+            /** @description IANA time zone for dates the source gives without one, e.g. Europe/Berlin (default UTC) */
+            timeZone?: string;
+            /** @description The calendar’s secret iCal address (https or webcal) */
+            url: string;
         };
         /** @description The key that signs from now on, and every key in the JWKS */
         KeyRotation: {
@@ -1309,6 +1952,16 @@ export interface components {
             registryVersion: string;
             userId: string;
         };
+        Providers: {
+            providers: {
+                available: boolean;
+                /** @enum {string} */
+                connect: "oauth" | "url";
+                name: string;
+                /** @enum {string} */
+                provider: "todoist" | "google_tasks" | "ics";
+            }[];
+        };
         RefreshRequest: {
             client_id: string;
             refresh_token: string;
@@ -1328,6 +1981,48 @@ export interface components {
         SignOutRequest: {
             client_id: string;
             refresh_token: string;
+        };
+        Task: {
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            dueAllDay: boolean;
+            /** Format: date-time */
+            dueAt: string | null;
+            estimatedMinutes: number | null;
+            /** Format: uuid */
+            id: string;
+            priority: number;
+            /** @enum {string} */
+            source: "todoist" | "google_tasks" | "ics" | "manual";
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+        };
+        TaskPatch: {
+            dueAllDay?: boolean;
+            /** Format: date-time */
+            dueAt?: string | null;
+            estimatedMinutes?: number | null;
+            /** @description 1 most urgent … 4 normal */
+            priority?: 1 | 2 | 3 | 4;
+            title?: string;
+        };
+        TaskRequest: {
+            dueAllDay?: boolean;
+            /** Format: date-time */
+            dueAt?: string | null;
+            estimatedMinutes?: number | null;
+            /** @description 1 most urgent … 4 normal */
+            priority?: 1 | 2 | 3 | 4;
+            title: string;
+        };
+        Tasks: {
+            /** @description Cursor of the next page; null on the last one */
+            nextCursor: string | null;
+            tasks: components["schemas"]["Task"][];
         };
         /** @description The one next thing for the caller */
         Tip: {

@@ -8,6 +8,7 @@ export interface RouteDeps {
   auth: AuthClient;
   profile: UpstreamClient;
   recommender: UpstreamClient;
+  integrations: UpstreamClient;
   sessions: SessionExchange;
   cookies: CookieNames;
   /** PUBLIC_URL: the callback URL the provider redirected to is rebuilt from it. */

@@ -17,7 +17,7 @@ type Input<P, Q, B> = { params: P; query: Q; body: B };
 
 /** A route of the public API: its documentation and its handler, from the same schemas. */
 export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
-  method: 'get' | 'post' | 'put' | 'patch';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI path template, e.g. `/v1/tips/{id}/feedback`. */
   path: string;
   summary: string;

@@ -1,16 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { startServiceHarness } from '@oo/service-testing';
 import { createTestAuth, type TestAuth } from '@oo/testing';
 import { gatewayService } from '../../src/service';
 import { startFakeAuth, type FakeAuth } from './fake-auth';
 import { startUpstreamProcess } from './upstream-process';
 
-/** The gateway (in process) in front of the real profile and recommender (their own processes, schemas and streams) and auth's contract fake, all trusting one test key. */
+/** The gateway (in process) in front of the real profile, recommender and integrations (their own processes, schemas and streams) and auth's contract fake, all trusting one test key. */
 export interface GatewaySystem {
   baseUrl: string;
   keys: TestAuth;
   auth: FakeAuth;
   profileUrl: string;
   recommenderUrl: string;
+  integrationsUrl: string;
   gateway: Awaited<ReturnType<typeof startGateway>>;
   /** A user's access token, as auth would issue it. */
   tokenFor(userId: string, claims?: Record<string, unknown>): Promise<string>;
@@ -51,10 +53,13 @@ export async function startGatewaySystem(options: GatewaySystemOptions): Promise
       env: { ...trust, PROFILE_URL: p.url, ML_SERVING_URL: 'http://127.0.0.1:9', ML_TIMEOUT_MS: '200', AUTH_TOKEN_URL: `${auth.url}/oauth/token`, SERVICE_CLIENT_SECRET: 'test-secret' },
     });
     stops.push(() => r.stop());
+    const i = await startUpstreamProcess({ service: 'integrations', label: options.label, env: { ...trust, VAULT_MASTER_KEYS: `test1:${randomBytes(32).toString('base64url')}` } });
+    stops.push(() => i.stop());
     const gateway = await startGateway(keys, options.label, {
       AUTH_URL: auth.url,
       PROFILE_URL: p.url,
       RECOMMENDER_URL: r.url,
+      INTEGRATIONS_URL: i.url,
       PUBLIC_URL: 'http://localhost:8080',
       WEB_ORIGINS: 'https://app.oo.test',
       ...options.env,
@@ -66,6 +71,7 @@ export async function startGatewaySystem(options: GatewaySystemOptions): Promise
       auth,
       profileUrl: p.url,
       recommenderUrl: r.url,
+      integrationsUrl: i.url,
       gateway,
       tokenFor: (userId, claims = {}) => keys.sign(userId, claims),
       stop,

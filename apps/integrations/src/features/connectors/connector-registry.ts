@@ -18,7 +18,7 @@ export function connectorsFrom(config: IntegrationsConfig): { connectors: Map<Pr
   const timeoutMs = config.PROVIDER_TIMEOUT_MS;
   const connectors = new Map<Provider, Connector>([
     ['todoist', createTodoistConnector({ apiUrl: config.TODOIST_API_URL, timeoutMs })],
-    ['google_tasks', createGoogleTasksConnector({ apiUrl: config.GOOGLE_TASKS_API_URL, timeoutMs })],
+    ['google_tasks', createGoogleTasksConnector({ apiUrl: config.GOOGLE_TASKS_API_URL, timeoutMs, pageSize: config.GOOGLE_TASKS_PAGE_SIZE })],
     ['ics', createIcsConnector({ timeoutMs, maxBytes: config.ICS_MAX_BYTES, horizonDays: config.ICS_HORIZON_DAYS })],
   ]);
   const redirectUri = (provider: Provider) => `${config.PUBLIC_URL.replace(/\/$/, '')}/v1/connections/${provider}/callback`;

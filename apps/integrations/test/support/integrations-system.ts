@@ -1,0 +1,66 @@
+import { DEFAULT_GOOGLE_CLIENT, startGoogleTasksServer } from '@oo/provider-servers';
+import { startServiceHarness } from '@oo/service-testing';
+import { eventually } from '@oo/testing';
+import { integrationsService } from '../../src/service';
+import { masterKey } from './vault-keys';
+
+export const PUBLIC_URL = 'http://localhost:8080';
+
+/**
+ * integrations on the kit's harness with a Google stand-in as its provider, syncing fast.
+ *
+ * @example
+ * const s = await startWithGoogle('google-sync');
+ */
+export async function startWithGoogle(label: string, env: Record<string, string> = {}) {
+  const google = await startGoogleTasksServer({
+    clients: [{ ...DEFAULT_GOOGLE_CLIENT, redirectUris: [`${PUBLIC_URL}/v1/connections/google_tasks/callback`] }],
+  });
+  const h = await startServiceHarness(integrationsService, {
+    label,
+    env: {
+      VAULT_MASTER_KEYS: masterKey('k1'),
+      PUBLIC_URL,
+      PROVIDERS_ALLOW_HTTP: 'true',
+      GOOGLE_CLIENT_ID: DEFAULT_GOOGLE_CLIENT.clientId,
+      GOOGLE_CLIENT_SECRET: DEFAULT_GOOGLE_CLIENT.clientSecret,
+      GOOGLE_AUTHORIZE_URL: google.authorizeUrl,
+      GOOGLE_TOKEN_URL: google.tokenUrl,
+      GOOGLE_REVOKE_URL: google.revokeUrl,
+      GOOGLE_TASKS_API_URL: google.url,
+      SYNC_TICK_MS: '100',
+      SYNC_INTERVAL_MS: '3600000',
+      SYNC_BACKOFF_BASE_MS: '200',
+      ...env,
+    },
+  }).catch(async (err: unknown) => {
+    await google.stop();
+    throw err;
+  });
+  return { h, google, stop: async () => (await h.stop(), await google.stop()) };
+}
+
+type Harness = Awaited<ReturnType<typeof startWithGoogle>>['h'];
+
+/** Runs the connect flow as a browser would: start, the provider's consent (auto-approved), the callback. */
+export async function connect(h: Harness, userId: string, provider: string) {
+  const start = await h.call('POST', `/v1/integrations/connect/${provider}`, userId, { timeZone: 'Europe/Berlin' });
+  if (start.status !== 200) throw new Error(`connect start answered ${start.status}: ${JSON.stringify(start.body)}`);
+  const consent = await fetch(start.body['authorizationUrl'] as string, { redirect: 'manual' });
+  const back = new URL(consent.headers.get('location') ?? '');
+  return h.call('GET', `/v1/integrations/connect/${provider}/callback${back.search}`, userId);
+}
+
+/** The connection's row once `done` holds for it. */
+export function connectionWhen(h: Harness, connectionId: string, what: string, done: (row: Record<string, unknown>) => boolean) {
+  return eventually(async () => {
+    const row = await h.db.selectFrom('connections').selectAll().where('connection_id', '=', connectionId).executeTakeFirst();
+    return row && done(row as unknown as Record<string, unknown>) ? row : undefined;
+  }, what, 20_000);
+}
+
+/** The user's live task titles, sorted. */
+export async function liveTitles(h: Harness, userId: string): Promise<string[]> {
+  const rows = await h.db.selectFrom('tasks').select('title').where('user_id', '=', userId).where('deleted_at', 'is', null).execute();
+  return rows.map((r) => r.title).sort();
+}
