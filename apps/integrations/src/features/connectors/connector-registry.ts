@@ -1,4 +1,5 @@
 import type { IntegrationsConfig } from '../../config';
+import { assertFetchable } from '../connections/feed-url';
 import { createOAuthClient, type OAuthClient } from '../oauth/oauth-client';
 import type { Connector, Provider } from './connector';
 import { createGoogleTasksConnector } from './google-tasks/google-tasks.connector';
@@ -19,7 +20,8 @@ export function connectorsFrom(config: IntegrationsConfig): { connectors: Map<Pr
   const connectors = new Map<Provider, Connector>([
     ['todoist', createTodoistConnector({ apiUrl: config.TODOIST_API_URL, timeoutMs })],
     ['google_tasks', createGoogleTasksConnector({ apiUrl: config.GOOGLE_TASKS_API_URL, timeoutMs, pageSize: config.GOOGLE_TASKS_PAGE_SIZE })],
-    ['ics', createIcsConnector({ timeoutMs, maxBytes: config.ICS_MAX_BYTES, horizonDays: config.ICS_HORIZON_DAYS })],
+    // Every redirect hop of a feed is checked too, not only the URL the user gave.
+    ['ics', createIcsConnector({ timeoutMs, maxBytes: config.ICS_MAX_BYTES, horizonDays: config.ICS_HORIZON_DAYS, checkUrl: (url) => assertFetchable(url, config.ICS_ALLOW_PRIVATE_NETWORKS) })],
   ]);
   const redirectUri = (provider: Provider) => `${config.PUBLIC_URL.replace(/\/$/, '')}/v1/connections/${provider}/callback`;
   const common = { allowHttp: config.PROVIDERS_ALLOW_HTTP, timeoutMs };
