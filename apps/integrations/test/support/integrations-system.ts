@@ -1,6 +1,6 @@
 import { DEFAULT_GOOGLE_CLIENT, startGoogleTasksServer } from '@oo/provider-servers';
 import { startServiceHarness } from '@oo/service-testing';
-import { eventually } from '@oo/testing';
+import { eventually, testNatsUrl } from '@oo/testing';
 import { integrationsService } from '../../src/service';
 import { masterKey } from './vault-keys';
 
@@ -16,9 +16,7 @@ export async function startWithGoogle(label: string, env: Record<string, string>
   const google = await startGoogleTasksServer({
     clients: [{ ...DEFAULT_GOOGLE_CLIENT, redirectUris: [`${PUBLIC_URL}/v1/connections/google_tasks/callback`] }],
   });
-  const h = await startServiceHarness(integrationsService, {
-    label,
-    env: {
+  const serviceEnv: Record<string, string> = {
       VAULT_MASTER_KEYS: masterKey('k1'),
       PUBLIC_URL,
       PROVIDERS_ALLOW_HTTP: 'true',
@@ -32,23 +30,42 @@ export async function startWithGoogle(label: string, env: Record<string, string>
       SYNC_INTERVAL_MS: '3600000',
       SYNC_BACKOFF_BASE_MS: '200',
       ...env,
-    },
-  }).catch(async (err: unknown) => {
+  };
+  const h = await startServiceHarness(integrationsService, { label, env: serviceEnv }).catch(async (err: unknown) => {
     await google.stop();
     throw err;
   });
-  return { h, google, stop: async () => (await h.stop(), await google.stop()) };
+  // What another instance of the same service (e.g. a process of its own) needs to join this one.
+  const sameService = () => ({
+    ...serviceEnv,
+    DATABASE_URL: h.ctx.config.DATABASE_URL,
+    DB_SCHEMA: h.ctx.config.DB_SCHEMA,
+    NATS_URL: testNatsUrl(),
+    STREAM_PREFIX: h.prefix,
+    AUTH_ISSUER: h.auth.issuer,
+    AUTH_JWKS: h.auth.jwks,
+  });
+  return { h, google, sameService, stop: async () => (await h.stop(), await google.stop()) };
 }
 
 type Harness = Awaited<ReturnType<typeof startWithGoogle>>['h'];
 
-/** Runs the connect flow as a browser would: start, the provider's consent (auto-approved), the callback. */
-export async function connect(h: Harness, userId: string, provider: string) {
-  const start = await h.call('POST', `/v1/integrations/connect/${provider}`, userId, { timeZone: 'Europe/Berlin' });
+/**
+ * Runs the connect flow as a browser would: start, the provider's consent (auto-approved), the
+ * callback; at the harness's instance, or at another instance's `baseUrl`.
+ */
+export async function connect(h: Harness, userId: string, provider: string, baseUrl?: string) {
+  const token = await h.tokenFor(userId);
+  const send = async (method: string, path: string, body?: unknown) => {
+    if (!baseUrl) return h.call(method, path, { token }, body);
+    const res = await fetch(`${baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const start = await send('POST', `/v1/integrations/connect/${provider}`, { timeZone: 'Europe/Berlin' });
   if (start.status !== 200) throw new Error(`connect start answered ${start.status}: ${JSON.stringify(start.body)}`);
   const consent = await fetch(start.body['authorizationUrl'] as string, { redirect: 'manual' });
   const back = new URL(consent.headers.get('location') ?? '');
-  return h.call('GET', `/v1/integrations/connect/${provider}/callback${back.search}`, userId);
+  return send('GET', `/v1/integrations/connect/${provider}/callback${back.search}`);
 }
 
 /** The connection's row once `done` holds for it. */

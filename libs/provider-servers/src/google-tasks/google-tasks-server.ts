@@ -63,6 +63,8 @@ export type GoogleTasksServer = {
   readonly requests: readonly RecordedRequest[];
   count(endpoint: GoogleEndpoint): number;
   failNext(failure: InjectedFailure): void;
+  /** Delays every Tasks API answer by this long from now on (a slow provider); 0 to stop. */
+  setLatency(ms: number): void;
   stop(): Promise<void>;
 } & Omit<GoogleTasksData, 'listTaskLists' | 'listTasks'> &
   Omit<GoogleOAuth, 'authorize' | 'token' | 'revoke' | 'checkBearer'>;
@@ -107,6 +109,7 @@ export async function startGoogleTasksServer(options: GoogleTasksServerOptions =
   const clients = options.clients ?? [DEFAULT_GOOGLE_CLIENT];
   const requests: RecordedRequest[] = [];
   const failures: { failure: InjectedFailure; left: number }[] = [];
+  let latencyMs = 0;
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -146,6 +149,7 @@ export async function startGoogleTasksServer(options: GoogleTasksServerOptions =
       return [endpoint, googleError(401, 'UNAUTHENTICATED', message, bearer.problem === 'missing' ? 'required' : 'authError', { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' })];
     }
     if (!bearer.scopes.some((s) => TASK_SCOPES.includes(s))) return [endpoint, googleError(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.', 'insufficientPermissions')];
+    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
     const injected = takeFailure('api');
     if (injected) return [endpoint, injected];
     return [endpoint, listsPath ? data.listTaskLists(url.searchParams) : data.listTasks(decodeURIComponent(tasksMatch?.[1] ?? ''), url.searchParams)];
@@ -180,6 +184,9 @@ export async function startGoogleTasksServer(options: GoogleTasksServerOptions =
     count: (endpoint) => requests.filter((r) => r.endpoint === endpoint).length,
     failNext(failure) {
       failures.push({ failure, left: failure.times ?? 1 });
+    },
+    setLatency(ms) {
+      latencyMs = ms;
     },
     stop: () =>
       new Promise<void>((resolve, reject) => {
