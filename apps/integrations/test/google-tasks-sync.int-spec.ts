@@ -74,7 +74,8 @@ describe('integrations: Google Tasks through the sync engine', () => {
     s.google.failNext({ status: 429, retryAfter: 120 });
     const before = Date.now();
     await s.h.call('POST', `/v1/integrations/connections/${connectionId}/sync`, 'ada');
-    const waiting = await connectionWhen(s.h, connectionId, 'the rate limit recorded', (row) => row['status'] === 'active' && row['lease_owner'] === null && (row['next_sync_at'] as Date).getTime() > before + 100_000);
+    const waiting = await connectionWhen(s.h, connectionId, 'the rate limit recorded', (row) => row['status'] === 'active' && row['lease_owner'] === null && row['last_error'] !== null);
+    expect((waiting['next_sync_at'] as Date).getTime()).toBeGreaterThan(before + 115_000);
     expect((waiting['next_sync_at'] as Date).getTime()).toBeLessThan(before + 125_000);
   });
 
