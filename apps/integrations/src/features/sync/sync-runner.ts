@@ -47,6 +47,7 @@ function asConnectorError(error: unknown): ConnectorError {
  */
 export async function runSync(deps: SyncRunnerDeps, conn: ConnectionRow): Promise<SyncRunResult> {
   const result: SyncRunResult = { outcome: 'synced', pages: 0, upserted: 0, deleted: 0 };
+  const startedMs = Date.now();
   try {
     const connector = deps.connectors.get(conn.provider);
     if (!connector) throw new ConnectorError('invalid', `this deployment has no ${conn.provider} connector configured`);
@@ -72,7 +73,10 @@ export async function runSync(deps: SyncRunnerDeps, conn: ConnectionRow): Promis
       result.upserted += applied.upserted;
       result.deleted += applied.deleted;
       cursor = page.cursor;
-      if (!page.more || last) return result;
+      if (!page.more || last) {
+        deps.log.info({ connectionId: conn.connection_id, provider: conn.provider, pages: result.pages, upserted: result.upserted, deleted: result.deleted, ms: Date.now() - startedMs }, 'sync finished');
+        return result;
+      }
     }
   } catch (error) {
     const failure = asConnectorError(error);
