@@ -1,9 +1,9 @@
-import { connect, connectionWhen, liveTitles, startWithGoogle } from './support/integrations-system';
+import { connect, connectionWhen, liveTitles, startWithProviders } from './support/integrations-system';
 
 // The sync engine end to end against the Google stand-in: connect, first and incremental sync,
 // token refresh, a revoked grant, failures that keep the cursor, and disconnecting.
 describe('integrations: Google Tasks through the sync engine', () => {
-  let s: Awaited<ReturnType<typeof startWithGoogle>>;
+  let s: Awaited<ReturnType<typeof startWithProviders>>;
   let connectionId: string;
   const synced = (since: Date) => (row: Record<string, unknown>) => row['status'] === 'active' && (row['last_success_at'] as Date | null)?.getTime() !== undefined && (row['last_success_at'] as Date).getTime() > since.getTime();
   const syncNow = async () => {
@@ -13,7 +13,7 @@ describe('integrations: Google Tasks through the sync engine', () => {
   };
 
   beforeAll(async () => {
-    s = await startWithGoogle('google-sync', { GOOGLE_TASKS_PAGE_SIZE: '2' });
+    s = await startWithProviders('google-sync', { GOOGLE_TASKS_PAGE_SIZE: '2' });
     const work = s.google.addList('Work');
     const home = s.google.addList('Home');
     for (const title of ['Write report', 'Review PR', 'Plan sprint']) s.google.addTask(work.id, { title });

@@ -1,5 +1,5 @@
 import { eventually } from '@oo/testing';
-import { connect, connectionWhen, startWithGoogle } from './support/integrations-system';
+import { connect, connectionWhen, startWithProviders } from './support/integrations-system';
 import { startServiceProcess, type ServiceProcess } from './support/service-process';
 
 const TASKS = 60;
@@ -7,12 +7,12 @@ const TASKS = 60;
 // A sync killed outright (SIGKILL, no shutdown step) in the middle of a first sync of many pages:
 // after a restart, every task is there exactly once, none was announced twice or deleted.
 describe('integrations: a crash in the middle of a sync', () => {
-  let s: Awaited<ReturnType<typeof startWithGoogle>>;
+  let s: Awaited<ReturnType<typeof startWithProviders>>;
   let worker: ServiceProcess | undefined;
 
   beforeAll(async () => {
     // The harness's own instance only looks for work once an hour: the processes below do the syncing.
-    s = await startWithGoogle('sync-crash', { SYNC_TICK_MS: '3600000', GOOGLE_TASKS_PAGE_SIZE: '2', SYNC_LEASE_MS: '2000' });
+    s = await startWithProviders('sync-crash', { SYNC_TICK_MS: '3600000', GOOGLE_TASKS_PAGE_SIZE: '2', SYNC_LEASE_MS: '2000' });
     const list = s.google.addList('Backlog');
     for (let i = 1; i <= TASKS; i++) s.google.addTask(list.id, { title: `Task ${String(i).padStart(2, '0')}` });
   });

@@ -1,4 +1,4 @@
-import { DEFAULT_GOOGLE_CLIENT, startGoogleTasksServer } from '@oo/provider-servers';
+import { DEFAULT_GOOGLE_CLIENT, startGoogleTasksServer, startTodoistServer } from '@oo/provider-servers';
 import { startServiceHarness } from '@oo/service-testing';
 import { eventually, testNatsUrl } from '@oo/testing';
 import { integrationsService } from '../../src/service';
@@ -7,15 +7,17 @@ import { masterKey } from './vault-keys';
 export const PUBLIC_URL = 'http://localhost:8080';
 
 /**
- * integrations on the kit's harness with a Google stand-in as its provider, syncing fast.
+ * integrations on the kit's harness with the Google and Todoist stand-ins as its providers,
+ * syncing fast.
  *
  * @example
- * const s = await startWithGoogle('google-sync');
+ * const s = await startWithProviders('google-sync');
  */
-export async function startWithGoogle(label: string, env: Record<string, string> = {}) {
+export async function startWithProviders(label: string, env: Record<string, string> = {}) {
   const google = await startGoogleTasksServer({
     clients: [{ ...DEFAULT_GOOGLE_CLIENT, redirectUris: [`${PUBLIC_URL}/v1/connections/google_tasks/callback`] }],
   });
+  const todoist = await startTodoistServer({ app: { clientId: 'oo-test', clientSecret: 'oo-test-secret', redirectUris: [`${PUBLIC_URL}/v1/connections/todoist/callback`] } });
   const serviceEnv: Record<string, string> = {
       VAULT_MASTER_KEYS: masterKey('k1'),
       PUBLIC_URL,
@@ -26,6 +28,11 @@ export async function startWithGoogle(label: string, env: Record<string, string>
       GOOGLE_TOKEN_URL: google.tokenUrl,
       GOOGLE_REVOKE_URL: google.revokeUrl,
       GOOGLE_TASKS_API_URL: google.url,
+      TODOIST_CLIENT_ID: todoist.app.clientId,
+      TODOIST_CLIENT_SECRET: todoist.app.clientSecret,
+      TODOIST_AUTHORIZE_URL: todoist.authorizeUrl,
+      TODOIST_TOKEN_URL: todoist.tokenUrl,
+      TODOIST_API_URL: todoist.apiUrl,
       SYNC_TICK_MS: '100',
       SYNC_INTERVAL_MS: '3600000',
       SYNC_BACKOFF_BASE_MS: '200',
@@ -33,6 +40,7 @@ export async function startWithGoogle(label: string, env: Record<string, string>
   };
   const h = await startServiceHarness(integrationsService, { label, env: serviceEnv }).catch(async (err: unknown) => {
     await google.stop();
+    await todoist.stop();
     throw err;
   });
   // What another instance of the same service (e.g. a process of its own) needs to join this one.
@@ -45,10 +53,15 @@ export async function startWithGoogle(label: string, env: Record<string, string>
     AUTH_ISSUER: h.auth.issuer,
     AUTH_JWKS: h.auth.jwks,
   });
-  return { h, google, sameService, stop: async () => (await h.stop(), await google.stop()) };
+  const stop = async () => {
+    await h.stop();
+    await google.stop();
+    await todoist.stop();
+  };
+  return { h, google, todoist, sameService, stop };
 }
 
-type Harness = Awaited<ReturnType<typeof startWithGoogle>>['h'];
+type Harness = Awaited<ReturnType<typeof startWithProviders>>['h'];
 
 /**
  * Runs the connect flow as a browser would: start, the provider's consent (auto-approved), the

@@ -119,6 +119,8 @@ export interface OAuthProvider {
   readonly authorizationEndpoint: string;
   readonly tokenEndpoint: string;
   readonly scopes: readonly string[];
+  /** How the scopes are joined in the authorization request: RFC 6749 says spaces; Todoist wants commas. */
+  readonly scopeSeparator?: string;
   /** Sends a PKCE challenge (S256) with the authorization request. */
   readonly pkce: boolean;
   /** Extra authorization parameters, e.g. `access_type=offline` for a refresh token. */

@@ -75,7 +75,7 @@ export function createOAuthClient(registration: OAuthRegistration): OAuthClient 
   return {
     registration,
     async authorizationUrl(state, codeVerifier) {
-      const params: Record<string, string> = { ...descriptor.authorizationParams, response_type: 'code', redirect_uri: registration.redirectUri, scope: descriptor.scopes.join(' '), state };
+      const params: Record<string, string> = { ...descriptor.authorizationParams, response_type: 'code', redirect_uri: registration.redirectUri, scope: descriptor.scopes.join(descriptor.scopeSeparator ?? ' '), state };
       if (codeVerifier) Object.assign(params, { code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256' });
       return oauth.buildAuthorizationUrl(config, params).href;
     },

@@ -32,6 +32,9 @@ export interface OutcomeDeps {
 
 const after = (now: Date, ms: number) => new Date(now.getTime() + ms);
 
+/** Refusals in a row after which a stored cursor is dropped. */
+export const RESTART_AFTER_INVALID = 3;
+
 /**
  * Commits one page in one transaction: its tasks and their outbox rows, the busy times, the
  * cursor and the lease; on the last page also the deletion of what a complete listing did not
@@ -113,6 +116,19 @@ export async function recordFailure(deps: OutcomeDeps, conn: ConnectionRow, erro
     // A source that answers nonsense will not mend in seconds: start its back-off further along.
     const steps = error.failure === 'invalid' ? failures + 4 : failures;
     const waitMs = backoffDelayMs(steps, { baseMs: deps.timing.backoffBaseMs, maxMs: deps.timing.backoffMaxMs, jitter: deps.timing.jitter });
-    await trx.updateTable('connections').set({ ...release, status: 'error', failures, next_sync_at: after(now, waitMs) }).where('connection_id', '=', conn.connection_id).execute();
+    // A source that keeps refusing our cursor (expired, or from before a reset at its end) would
+    // refuse it forever: start over from a full listing, which is always correct.
+    const restart = error.failure === 'invalid' && failures >= RESTART_AFTER_INVALID && held.cursor !== null;
+    await trx
+      .updateTable('connections')
+      .set({
+        ...release,
+        status: 'error',
+        failures,
+        next_sync_at: after(now, waitMs),
+        ...(restart ? { cursor: null, complete_run: null, last_error: `${error.message}; the next sync starts over from a full listing` } : {}),
+      })
+      .where('connection_id', '=', conn.connection_id)
+      .execute();
   });
 }

@@ -37,6 +37,7 @@ export function todoistOAuth(urls: TodoistOAuthUrls): OAuthProvider {
     authorizationEndpoint: urls.authorizeUrl,
     tokenEndpoint: urls.tokenUrl,
     scopes: SCOPES,
+    scopeSeparator: ',',
     pkce: false,
     authorizationParams: {},
     clientAuth: 'client_secret_post',
