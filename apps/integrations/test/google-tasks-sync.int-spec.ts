@@ -1,4 +1,4 @@
-import { connect, connectionWhen, liveTitles, startWithProviders } from './support/integrations-system';
+import { connect, connectionWhen, liveTitles, startWithProviders, streamed } from './support/integrations-system';
 
 // The sync engine end to end against the Google stand-in: connect, first and incremental sync,
 // token refresh, a revoked grant, failures that keep the cursor, and disconnecting.
@@ -29,7 +29,7 @@ describe('integrations: Google Tasks through the sync engine', () => {
     connectionId = res.body['id'] as string;
     await connectionWhen(s.h, connectionId, 'the first sync', synced(started));
     expect(await liveTitles(s.h, 'ada')).toEqual(['Buy milk', 'Plan sprint', 'Review PR', 'Write report']);
-    const upserts = (await s.h.eventsOn('signals.task.upserted')).map((e) => e.message);
+    const upserts = (await streamed(s.h, 'signals.task.upserted', 4)).map((e) => e.message);
     expect(upserts.map((m) => m.title).sort()).toEqual(['Buy milk', 'Plan sprint', 'Review PR', 'Write report']);
     const milk = upserts.find((m) => m.title === 'Buy milk');
     // A Google due date is a day: the start of it in the time zone given when connecting.
@@ -48,7 +48,7 @@ describe('integrations: Google Tasks through the sync engine', () => {
     s.google.completeTask(work.id, toComplete.external_id);
     await syncNow();
     expect(await liveTitles(s.h, 'ada')).toEqual(['Buy milk', 'Plan sprint', 'Send invoice', 'Write report']);
-    const deleted = (await s.h.eventsOn('signals.task.deleted')).map((e) => e.message.taskId);
+    const deleted = (await streamed(s.h, 'signals.task.deleted', 1)).map((e) => e.message.taskId);
     expect(deleted).toEqual([toComplete.task_id]);
     expect(report.id).toBeTruthy();
   });
@@ -85,7 +85,7 @@ describe('integrations: Google Tasks through the sync engine', () => {
     await s.h.db.updateTable('connections').set({ next_sync_at: new Date() }).where('connection_id', '=', connectionId).execute();
     const stuck = await connectionWhen(s.h, connectionId, 'reauth_required', (row) => row['status'] === 'reauth_required');
     expect(stuck['last_error']).toMatch(/connect Google Tasks again/);
-    const events = await s.h.eventsOn('integrations.connection.reauth_required');
+    const events = await streamed(s.h, 'integrations.connection.reauth_required', 1);
     expect(events.map((e) => e.message)).toEqual([expect.objectContaining({ userId: 'ada', connectionId, provider: 'google_tasks' })]);
     expect((await s.h.call('POST', `/v1/integrations/connections/${connectionId}/sync`, 'ada')).status).toBe(400);
 

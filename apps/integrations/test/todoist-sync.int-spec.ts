@@ -1,4 +1,4 @@
-import { connect, connectionWhen, liveTitles, startWithProviders } from './support/integrations-system';
+import { connect, connectionWhen, liveTitles, startWithProviders, streamed } from './support/integrations-system';
 
 // The sync engine against the Todoist stand-in: one sync answer per run, completions and
 // deletions, a revoked token (no refresh token at Todoist), a cursor Todoist keeps refusing.
@@ -29,7 +29,7 @@ describe('integrations: Todoist through the sync engine', () => {
     connectionId = res.body['id'] as string;
     await connectionWhen(s.h, connectionId, 'the first sync', (row) => ((row['last_success_at'] as Date | null)?.getTime() ?? 0) > started);
     expect(await liveTitles(s.h, 'ada')).toEqual(['Book dentist', 'Pay rent']);
-    const rent = (await s.h.eventsOn('signals.task.upserted')).find((e) => e.message.title === 'Pay rent')?.message;
+    const rent = (await streamed(s.h, 'signals.task.upserted', 2)).find((e) => e.message.title === 'Pay rent')?.message;
     // Todoist's priority 4 is its most urgent; a date-only due is that day in the connecting browser's zone.
     expect(rent).toMatchObject({ source: 'todoist', priority: 1, dueAllDay: true, estimatedMinutes: 15 });
     expect(rent?.dueAt?.seconds).toBe(BigInt(Date.parse('2026-12-04T23:00:00Z') / 1000));
@@ -44,7 +44,7 @@ describe('integrations: Todoist through the sync engine', () => {
     s.todoist.deleteTask(extra.id);
     await syncNow();
     expect(await liveTitles(s.h, 'ada')).toEqual(['Book the dentist for January']);
-    expect((await s.h.eventsOn('signals.task.deleted')).length).toBe(2);
+    expect((await streamed(s.h, 'signals.task.deleted', 2)).length).toBe(2);
   });
 
   it('starts over from a full listing when Todoist keeps refusing the stored cursor', async () => {
@@ -62,7 +62,7 @@ describe('integrations: Todoist through the sync engine', () => {
     await s.h.call('POST', `/v1/integrations/connections/${connectionId}/sync`, 'ada');
     const stuck = await connectionWhen(s.h, connectionId, 'reauth_required', (row) => row['status'] === 'reauth_required');
     expect(stuck['last_error']).toMatch(/Todoist/);
-    expect((await s.h.eventsOn('integrations.connection.reauth_required')).map((e) => e.message.provider)).toEqual(['todoist']);
+    expect((await streamed(s.h, 'integrations.connection.reauth_required', 1)).map((e) => e.message.provider)).toEqual(['todoist']);
     const view = await s.h.call('GET', '/v1/integrations/connections', 'ada');
     expect(view.body['connections']).toEqual([expect.objectContaining({ status: 'reauth_required', lastError: expect.stringMatching(/Todoist/) })]);
   });

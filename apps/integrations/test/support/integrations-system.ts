@@ -94,3 +94,11 @@ export async function liveTitles(h: Harness, userId: string): Promise<string[]> 
   const rows = await h.db.selectFrom('tasks').select('title').where('user_id', '=', userId).where('deleted_at', 'is', null).execute();
   return rows.map((r) => r.title).sort();
 }
+
+/** The events on `subject` once there are at least `count` (the outbox relay publishes after the commit). */
+export function streamed<S extends Parameters<Harness['eventsOn']>[0]>(h: Harness, subject: S, count: number) {
+  return eventually(async () => {
+    const events = await h.eventsOn(subject);
+    return events.length >= count ? events : undefined;
+  }, `${count} ${subject} event(s) on the stream`);
+}
