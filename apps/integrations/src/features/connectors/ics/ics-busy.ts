@@ -38,15 +38,20 @@ export function icsBusyIntervals(calendars: IcalComponent[], window: BusyWindow)
   const limit = window.maxOccurrences ?? 500;
   const busy = new Map<string, BusyInterval>();
   for (const [uid, events] of componentsByUid(calendars, 'vevent')) {
-    const overrides = events.filter((e) => e.hasProperty('recurrence-id'));
-    const master = newestOf(events.filter((e) => !e.hasProperty('recurrence-id')));
-    const found = master && isSeries(master) ? expandSeries(uid, master, overrides, from, until, window.timeZone) : singles(uid, master, overrides, window.timeZone);
-    let kept = 0;
-    for (const interval of found) {
-      if (kept >= limit) break;
-      if (interval.endsAt.getTime() <= from || interval.startsAt.getTime() >= until) continue;
-      busy.set(interval.externalId, interval);
-      kept += 1;
+    // An event whose values ical.js cannot read is left out; the other events still count.
+    try {
+      const overrides = events.filter((e) => e.hasProperty('recurrence-id'));
+      const master = newestOf(events.filter((e) => !e.hasProperty('recurrence-id')));
+      const found = master && isSeries(master) ? expandSeries(uid, master, overrides, from, until, window.timeZone) : singles(uid, master, overrides, window.timeZone);
+      let kept = 0;
+      for (const interval of found) {
+        if (kept >= limit) break;
+        if (interval.endsAt.getTime() <= from || interval.startsAt.getTime() >= until) continue;
+        busy.set(interval.externalId, interval);
+        kept += 1;
+      }
+    } catch {
+      continue;
     }
   }
   return [...busy.values()].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.externalId.localeCompare(b.externalId));

@@ -42,6 +42,11 @@ describe('icsTaskChanges', () => {
     ]);
   });
 
+  it('reads the rest of the feed when one VTODO holds a value that cannot be read', () => {
+    const text = ics(...todo('UID:broken', 'SUMMARY:Broken', 'RRULE:FREQ=WEEKLY;UNTIL=garbage', 'DTSTART:20250401T090000Z', 'DUE:2025-04-01T09:00'), ...todo('UID:fine', 'SUMMARY:Fine'));
+    expect(taskOf(changesOf(text), 'fine')?.title).toBe('Fine');
+  });
+
   it("reads a date-only DUE as the start of that day in the user's zone", () => {
     const task = taskOf(changesOf(ics(...todo('UID:bins', 'SUMMARY:Put out the bins', 'DUE;VALUE=DATE:20250402')), 'America/New_York'), 'bins');
     expect(task).toMatchObject({ dueAt: new Date('2025-04-02T04:00:00Z'), dueAllDay: true, priority: 4, url: '', estimatedMinutes: null, createdAt: null, updatedAt: null });

@@ -29,10 +29,16 @@ interface TodoInstance {
 export function icsTaskChanges(calendars: IcalComponent[], timeZone: string): TaskChange[] {
   const changes: TaskChange[] = [];
   for (const [uid, todos] of componentsByUid(calendars, 'vtodo')) {
-    const master = newestOf(todos.filter((t) => !t.hasProperty('recurrence-id')));
-    const overrides = todos.filter((t) => t.hasProperty('recurrence-id'));
-    const instance = master ? nextInstance(master, overrides) : firstOpenOverride(overrides);
-    changes.push(instance ? { kind: 'upsert', task: normaliseTodo(uid, instance, master, timeZone) } : { kind: 'delete', externalId: uid });
+    // One to-do whose values ical.js cannot read must not stop the rest of the feed; it counts
+    // as not listed (so a complete listing deletes it, as it would a to-do the feed dropped).
+    try {
+      const master = newestOf(todos.filter((t) => !t.hasProperty('recurrence-id')));
+      const overrides = todos.filter((t) => t.hasProperty('recurrence-id'));
+      const instance = master ? nextInstance(master, overrides) : firstOpenOverride(overrides);
+      changes.push(instance ? { kind: 'upsert', task: normaliseTodo(uid, instance, master, timeZone) } : { kind: 'delete', externalId: uid });
+    } catch {
+      continue;
+    }
   }
   return changes;
 }
