@@ -3,6 +3,8 @@ export * from './gen/oo/signals/v1/tips_pb';
 export * from './gen/oo/signals/v1/tasks_pb';
 export * from './gen/oo/signals/v1/calendar_pb';
 export * from './gen/oo/integrations/v1/connections_pb';
+export * from './gen/oo/notify/v1/notify_pb';
+export * from './gen/oo/signals/v1/notifications_pb';
 export * from './gen/oo/users/v1/users_pb';
 export * from './gen/oo/profile/v1/profile_pb';
 export { isSubject, subjectNames, subjects } from './subjects';

@@ -1,7 +1,9 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import { ConnectionReauthRequiredSchema } from './gen/oo/integrations/v1/connections_pb';
+import { NotifyRequestedSchema } from './gen/oo/notify/v1/notify_pb';
 import { ConsentChangedSchema, PreferencesUpdatedSchema } from './gen/oo/profile/v1/profile_pb';
 import { BusyTimesSchema } from './gen/oo/signals/v1/calendar_pb';
+import { NotificationDeliveredSchema, NotificationFailedSchema } from './gen/oo/signals/v1/notifications_pb';
 import { TaskDeletedSchema, TaskUpsertedSchema } from './gen/oo/signals/v1/tasks_pb';
 import { TipFeedbackSchema, TipServedSchema } from './gen/oo/signals/v1/tips_pb';
 import {
@@ -26,6 +28,9 @@ export const subjects = {
   'signals.task.deleted': TaskDeletedSchema,
   'signals.calendar.busy': BusyTimesSchema,
   'integrations.connection.reauth_required': ConnectionReauthRequiredSchema,
+  'notify.requested': NotifyRequestedSchema,
+  'signals.notification.delivered': NotificationDeliveredSchema,
+  'signals.notification.failed': NotificationFailedSchema,
   'users.created': UserCreatedSchema,
   'users.deletion.requested': DeletionRequestedSchema,
   'users.deletion.receipt': DeletionReceiptSchema,
