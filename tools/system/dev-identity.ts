@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import webpush from 'web-push';
 import { createServiceClient, serviceClientsFile } from '../../apps/auth/src/features/service-clients/service-client-secret';
 import { startDevIdp, type DevIdp } from '../dev-idp/dev-idp';
 import { DEV_TOOLS_CLIENT_ID } from './dev-sign-in';
@@ -65,6 +66,12 @@ export async function prepareDevIdentity(options: DevIdentityOptions): Promise<D
   const keyEncryptionKey = secretFile(join(dir, 'key-encryption.key'), () => randomBytes(32).toString('base64url'));
   // The token vault's master key: kept across runs, or every stored provider token would be lost.
   const vaultMasterKeys = secretFile(join(dir, 'vault-master.keys'), () => `dev1:${randomBytes(32).toString('base64url')}`);
+  // The notifier's link secret and VAPID pair: kept, so old unsubscribe links and browsers' push subscriptions keep working.
+  const linkSecret = secretFile(join(dir, 'notifier-link.secret'), () => randomBytes(32).toString('base64url'));
+  const [vapidPublic, vapidPrivate] = secretFile(join(dir, 'vapid.keys'), () => {
+    const pair = webpush.generateVAPIDKeys();
+    return `${pair.publicKey}\n${pair.privateKey}`;
+  }).split('\n');
 
   const external = options.env['OIDC_ISSUER_URL'];
   const idpSecret = randomBytes(32).toString('base64url');
@@ -90,6 +97,7 @@ export async function prepareDevIdentity(options: DevIdentityOptions): Promise<D
         ? { ...provider, AUTH_PUBLIC_URL: publicUrl, AUTH_KEY_ENCRYPTION_KEY: keyEncryptionKey, SERVICE_CLIENTS_FILE: clientsFile, NATIVE_CLIENT_IDS: `oo-native,${DEV_TOOLS_CLIENT_ID}`, ADMIN_SUBJECTS: DEV_ADMIN_SUBJECT }
         : {}),
       ...(service === 'integrations' ? { VAULT_MASTER_KEYS: vaultMasterKeys } : {}),
+      ...(service === 'notifier' ? { NOTIFIER_LINK_SECRET: linkSecret, VAPID_PUBLIC_KEY: vapidPublic ?? '', VAPID_PRIVATE_KEY: vapidPrivate ?? '' } : {}),
     }),
     stop: async () => {
       await idp?.stop();

@@ -10,6 +10,7 @@ import type { RouteDeps } from './http/route-deps';
 import { tipsRoutes } from './http/tips.routes';
 import { connectionsRoutes } from './http/connections.routes';
 import { tasksRoutes } from './http/tasks.routes';
+import { notificationsRoutes } from './http/notifications.routes';
 import { docsRouter } from './openapi/docs.router';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { csrfProtection } from './protection/csrf.middleware';
@@ -27,7 +28,7 @@ import type { GatewayContext } from './service';
  * const doc = buildOpenApiDocument(routeTable(deps));
  */
 export function routeTable(deps: RouteDeps): AnyRoute[] {
-  return [...homeRoutes(), ...authRoutes(deps), ...meRoutes(deps), ...tipsRoutes(deps), ...connectionsRoutes(deps), ...tasksRoutes(deps), ...adminRoutes(deps)];
+  return [...homeRoutes(), ...authRoutes(deps), ...meRoutes(deps), ...tipsRoutes(deps), ...connectionsRoutes(deps), ...tasksRoutes(deps), ...notificationsRoutes(deps), ...adminRoutes(deps)];
 }
 
 // Building the table only reads each route's schemas; a handler that touched these would be a bug.

@@ -1237,6 +1237,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your recent notifications, and why each was sent or not */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Newest first */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Notifications"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/preferences": {
         parameters: {
             query?: never;
@@ -1358,6 +1409,105 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/me/push-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Registers this browser for push (the PushSubscription JSON); again is harmless */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PushSubscription"];
+                };
+            };
+            responses: {
+                /** @description Already registered */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PushSubscriptionId"];
+                    };
+                };
+                /** @description Registered */
+                201: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PushSubscriptionId"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Stops push to a browser */
+        delete: {
+            parameters: {
+                query: {
+                    endpoint: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/me/tasks": {
@@ -1584,6 +1734,146 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The unsubscribe link of an e-mail: a page with one button (opening it changes nothing) */
+        get: {
+            parameters: {
+                query: {
+                    token: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The page */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** One-click unsubscribe (RFC 8058): turns the channel off, no session needed */
+        post: {
+            parameters: {
+                query: {
+                    token: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/x-www-form-urlencoded": {
+                        /** @enum {string} */
+                        "List-Unsubscribe"?: "One-Click";
+                    } & {
+                        [key: string]: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Unsubscribed */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/vapid-public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The key a browser subscribes to push with */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The VAPID public key */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VapidPublicKey"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1888,6 +2178,28 @@ export interface components {
             publishedKids: string[];
             signingKid: string;
         };
+        Notifications: {
+            notifications: {
+                attempts: number;
+                channel: string | null;
+                decisionId: string;
+                /** Format: date-time */
+                deliveredAt: string | null;
+                detail: string | null;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                notAfter: string;
+                /** @description Why it was not sent: no_channel, no_destination, stale, duplicate, fatigue_cap, refused; quiet_hours while deferred */
+                reason: string | null;
+                /** Format: date-time */
+                requestedAt: string;
+                /** @enum {string} */
+                status: "pending" | "deferred" | "delivered" | "dropped" | "failed";
+                tipId: string;
+                title: string;
+            }[];
+        };
         Preferences: {
             channels: ("in_app" | "push" | "email")[];
             locale: string | null;
@@ -1961,6 +2273,19 @@ export interface components {
                 /** @enum {string} */
                 provider: "todoist" | "google_tasks" | "ics";
             }[];
+        };
+        PushSubscription: {
+            /** Format: uri */
+            endpoint: string;
+            expirationTime?: number | null;
+            keys: {
+                auth: string;
+                p256dh: string;
+            };
+        };
+        PushSubscriptionId: {
+            /** Format: uuid */
+            id: string;
         };
         RefreshRequest: {
             client_id: string;
@@ -2100,6 +2425,10 @@ export interface components {
             roles: string[];
         } & {
             [key: string]: unknown;
+        };
+        VapidPublicKey: {
+            /** @description applicationServerKey for pushManager.subscribe (base64url) */
+            publicKey: string;
         };
     };
     responses: never;

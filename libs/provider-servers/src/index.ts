@@ -4,3 +4,5 @@
 export * from './todoist/todoist-server';
 export * from './google-tasks/google-tasks-server';
 export * from './ics/ics-server';
+export * from './smtp/smtp-server';
+export * from './push/push-service-server';

@@ -9,6 +9,7 @@ export interface RouteDeps {
   profile: UpstreamClient;
   recommender: UpstreamClient;
   integrations: UpstreamClient;
+  notifier: UpstreamClient;
   sessions: SessionExchange;
   cookies: CookieNames;
   /** PUBLIC_URL: the callback URL the provider redirected to is rebuilt from it. */

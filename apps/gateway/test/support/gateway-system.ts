@@ -5,7 +5,7 @@ import { gatewayService } from '../../src/service';
 import { startFakeAuth, type FakeAuth } from './fake-auth';
 import { startUpstreamProcess } from './upstream-process';
 
-/** The gateway (in process) in front of the real profile, recommender and integrations (their own processes, schemas and streams) and auth's contract fake, all trusting one test key. */
+/** The gateway (in process) in front of the real profile, recommender, integrations and notifier (their own processes, schemas and streams) and auth's contract fake, all trusting one test key. */
 export interface GatewaySystem {
   baseUrl: string;
   keys: TestAuth;
@@ -55,11 +55,14 @@ export async function startGatewaySystem(options: GatewaySystemOptions): Promise
     stops.push(() => r.stop());
     const i = await startUpstreamProcess({ service: 'integrations', label: options.label, env: { ...trust, VAULT_MASTER_KEYS: `test1:${randomBytes(32).toString('base64url')}` } });
     stops.push(() => i.stop());
+    const n = await startUpstreamProcess({ service: 'notifier', label: options.label, env: { ...trust, NOTIFIER_LINK_SECRET: randomBytes(32).toString('base64url') } });
+    stops.push(() => n.stop());
     const gateway = await startGateway(keys, options.label, {
       AUTH_URL: auth.url,
       PROFILE_URL: p.url,
       RECOMMENDER_URL: r.url,
       INTEGRATIONS_URL: i.url,
+      NOTIFIER_URL: n.url,
       PUBLIC_URL: 'http://localhost:8080',
       WEB_ORIGINS: 'https://app.oo.test',
       ...options.env,

@@ -1,0 +1,9 @@
+import type { MigrationSet } from '@oo/db';
+import { eventsMigrations } from '@oo/events';
+import { createNotifierTables } from './2026_12_02_220000_create_notifier_tables';
+
+/** Every migration of the notifier schema, by name (names sort in run order): the outbox and inbox first. */
+export const notifierMigrations: MigrationSet = {
+  ...eventsMigrations,
+  '2026_12_02_220000_create_notifier_tables': createNotifierTables,
+};

@@ -1,0 +1,52 @@
+const MINUTE = 60_000;
+const DAY_MINUTES = 24 * 60;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+function parts(instant: Date, timeZone: string): Record<string, number> {
+  return Object.fromEntries(formatter(timeZone).formatToParts(instant).filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]));
+}
+
+/** Minutes the zone is ahead of UTC at that instant (e.g. 60 for Berlin in winter). */
+export function offsetMinutes(instant: Date, timeZone: string): number {
+  const p = parts(instant, timeZone);
+  const asUtc = Date.UTC(p['year'] ?? 0, (p['month'] ?? 1) - 1, p['day'] ?? 1, p['hour'] ?? 0, p['minute'] ?? 0, p['second'] ?? 0);
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / MINUTE);
+}
+
+/** The wall-clock minute of the day (0…1439) at that instant in the zone. */
+export function localMinuteOfDay(instant: Date, timeZone: string): number {
+  const p = parts(instant, timeZone);
+  return (p['hour'] ?? 0) * 60 + (p['minute'] ?? 0);
+}
+
+const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * When the quiet window the user is in ends, or null when `now` is outside it. Quiet hours are
+ * wall-clock times in the user's zone (`22:00`–`07:00` spans midnight); the end is found on the
+ * wall clock, so a daylight-saving change inside the window moves the instant, not the hour.
+ *
+ * @example
+ * quietUntil(new Date('2026-12-02T22:30:00Z'), 'Europe/Berlin', '22:00', '07:00') // 2026-12-03T06:00:00Z
+ */
+export function quietUntil(now: Date, timeZone: string, start: string | null, end: string | null): Date | null {
+  if (!start || !end || start === end) return null;
+  const local = localMinuteOfDay(now, timeZone);
+  const from = toMinutes(start);
+  const to = toMinutes(end);
+  const inside = from < to ? local >= from && local < to : local >= from || local < to;
+  if (!inside) return null;
+  const ahead = (to - local + DAY_MINUTES) % DAY_MINUTES;
+  const naive = new Date(Math.floor(now.getTime() / MINUTE) * MINUTE + ahead * MINUTE);
+  // Across a DST change the same wall-clock time is an hour nearer or further.
+  return new Date(naive.getTime() + (offsetMinutes(now, timeZone) - offsetMinutes(naive, timeZone)) * MINUTE);
+}
