@@ -1,4 +1,4 @@
-import { quietUntil } from './quiet-hours';
+import { quietUntil } from '@oo/wall-clock';
 
 export const CHANNELS = ['push', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];

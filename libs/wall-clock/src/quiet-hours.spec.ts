@@ -1,4 +1,5 @@
-import { localMinuteOfDay, offsetMinutes, quietUntil } from './quiet-hours';
+import { quietUntil } from './quiet-hours';
+import { localMinuteOfDay, offsetMinutes } from './zone-clock';
 
 describe('quiet hours in the user’s time zone', () => {
   it('is outside a window spanning midnight during the day, inside it at night', () => {

@@ -1,32 +1,7 @@
+import { localMinuteOfDay, offsetMinutes } from './zone-clock';
+
 const MINUTE = 60_000;
 const DAY_MINUTES = 24 * 60;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-function parts(instant: Date, timeZone: string): Record<string, number> {
-  return Object.fromEntries(formatter(timeZone).formatToParts(instant).filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]));
-}
-
-/** Minutes the zone is ahead of UTC at that instant (e.g. 60 for Berlin in winter). */
-export function offsetMinutes(instant: Date, timeZone: string): number {
-  const p = parts(instant, timeZone);
-  const asUtc = Date.UTC(p['year'] ?? 0, (p['month'] ?? 1) - 1, p['day'] ?? 1, p['hour'] ?? 0, p['minute'] ?? 0, p['second'] ?? 0);
-  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / MINUTE);
-}
-
-/** The wall-clock minute of the day (0…1439) at that instant in the zone. */
-export function localMinuteOfDay(instant: Date, timeZone: string): number {
-  const p = parts(instant, timeZone);
-  return (p['hour'] ?? 0) * 60 + (p['minute'] ?? 0);
-}
 
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 

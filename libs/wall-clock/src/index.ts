@@ -1,0 +1,2 @@
+export { quietUntil } from './quiet-hours';
+export { atWallClock, localDate, localMinuteOfDay, offsetMinutes } from './zone-clock';
