@@ -35,6 +35,10 @@ describe('the gateway API for an app with a bearer token', () => {
     const history = await call('GET', '/v1/tips/history?limit=5', 'ada');
     expect(history.status).toBe(200);
     expect((history.body['items'] as { decisionId: string }[]).map((i) => i.decisionId)).toContain(decisionId);
+    // Where a notification's link leads: the tip by its decision id, with the reaction given.
+    const one = await call('GET', `/v1/tips/${decisionId}`, 'ada');
+    expect(one).toMatchObject({ status: 200, body: { decisionId, channel: 'in_app', reaction: 'done', tip: tip.body['tip'] } });
+    expect((await call('GET', `/v1/tips/${decisionId}`, 'bob')).status).toBe(404);
   });
 
   it("answers another user's tip id with the recommender's 404, passed through", async () => {
@@ -95,6 +99,9 @@ describe('the gateway API for an app with a bearer token', () => {
     const quality = await call('GET', '/v1/admin/data-quality?limit=2', 'root');
     expect(quality.status).toBe(200);
     expect((quality.body['features'] as unknown[]).length).toBe(2);
+    const nudges = await call('GET', '/v1/admin/nudges/outcomes?since=2026-01-01T00:00:00Z', 'root');
+    expect(nudges).toMatchObject({ status: 200, body: { since: '2026-01-01T00:00:00.000Z', channels: [] } });
+    expect((await call('GET', '/v1/admin/nudges/outcomes', 'ada')).status).toBe(403);
     expect((await call('POST', '/v1/admin/keys/rotate', 'ada')).status).toBe(403);
     expect((await call('POST', '/v1/admin/keys/rotate', 'root')).body).toMatchObject({ signingKid: expect.any(String) });
   });

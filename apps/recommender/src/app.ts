@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { requireAuth } from '@oo/http';
 import { adviceRouter } from './http/advice.router';
+import { nudgesRouter } from './http/nudges.router';
 import { recommendRouter } from './http/recommend.router';
 import { tipsRouter } from './http/tips.router';
 import { usersOnly } from './http/users-only';
@@ -14,6 +15,7 @@ export function createRoutes(ctx: RecommenderContext): Router[] {
     adviceRouter(ctx.advice),
     auth,
     recommendRouter(ctx.recommend),
+    nudgesRouter(ctx.db, ctx.verifier, ctx.clock),
     tipsRouter(ctx.db, { db: ctx.db, clock: ctx.clock, enqueue: ctx.enqueue }),
   ];
 }

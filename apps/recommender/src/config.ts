@@ -54,6 +54,16 @@ export const recommenderConfigSchema = baseServiceSchema('recommender')
      * or an export) must fit inside it.
      */
     DECISION_RETENTION_DAYS: int({ min: 31, max: 3650, default: 180 }),
+    /** `on`: the nudge scheduler runs on this instance (every instance may run it: a slot runs once). */
+    NUDGES: z.enum(['on', 'off']).default('on'),
+    /** How often the scheduler looks for users whose check is due. */
+    NUDGE_TICK_MS: durationMs(30_000),
+    /** Users looked at per pass, at once. */
+    NUDGE_BATCH: int({ min: 1, max: 500, default: 20 }),
+    /** How long a user the scheduler is looking at is this instance's alone. */
+    NUDGE_LEASE_MS: durationMs(300_000),
+    /** The local hour of the first nudge while profile knows no preferred hour. */
+    NUDGE_DEFAULT_HOUR: int({ min: 0, max: 23, default: 9 }),
   })
   .superRefine((config, ctx) => {
     if (config.SHADOW_POLICIES.includes(config.LIVE_POLICY)) {

@@ -6,6 +6,7 @@ import { createRoutes } from './app';
 import { recommenderConfigSchema, type RecommenderConfig } from './config';
 import type { RecommenderDatabase } from './db/database';
 import { recommenderMigrations } from './db/migrations';
+import { projectNotificationDelivered, projectNotificationFailed } from './events/consumers/notification-outcome.consumer';
 import { projectPreferencesUpdated } from './events/consumers/preferences-updated.consumer';
 import { projectTaskDeleted } from './events/consumers/task-deleted.consumer';
 import { projectTaskUpserted } from './events/consumers/task-upserted.consumer';
@@ -13,6 +14,7 @@ import { userDeletionHandler } from './events/consumers/user-deletion.consumer';
 import { defaultAdviceLibrary } from './features/advice/advice-library';
 import { createProfileClient } from './features/context/profile-client';
 import type { RecommendDeps } from './features/decisions/recommend.service';
+import { startNudgeScheduler } from './features/nudges/nudge-scheduler';
 import { startRetentionPruning } from './features/retention/retention-pruning';
 import { createMlClient, type Scorer } from './features/scoring/ml-client';
 import { ModelReplica } from './features/scoring/model-replica';
@@ -56,7 +58,23 @@ async function setupRecommender(kit: Kit<RecommenderConfig, RecommenderDatabase,
     onDecision: (choice) => decisions.inc({ policy: choice.policy, fallback_reason: choice.fallbackReason ?? 'none' }),
   };
   const retention = startRetentionPruning({ db: kit.db, log, clock: kit.clock, retentionDays: config.DECISION_RETENTION_DAYS });
-  return { advice, profile, scorer, replica, recommend, retention };
+  return { advice, profile, scorer, replica, recommend, retention, nudges: nudgeScheduler(kit, recommend) };
+}
+
+function nudgeScheduler(kit: Kit<RecommenderConfig, RecommenderDatabase, typeof subjects>, recommend: RecommendDeps) {
+  const { config } = kit;
+  if (config.NUDGES === 'off') return undefined;
+  const looked = new Counter({ name: 'oo_recommender_nudge_checks_total', help: 'Users the nudge scheduler looked at, by what came of it', labelNames: ['outcome'], registers: [kit.registry] });
+  return startNudgeScheduler({
+    recommend,
+    enqueue: kit.enqueue,
+    log: kit.log,
+    tickMs: config.NUDGE_TICK_MS,
+    batch: config.NUDGE_BATCH,
+    leaseMs: config.NUDGE_LEASE_MS,
+    defaultHour: config.NUDGE_DEFAULT_HOUR,
+    onRun: (outcome) => looked.inc({ outcome }),
+  });
 }
 
 // The replica scores in process when it can vouch for the answer; ml-serving is asked otherwise.
@@ -84,7 +102,7 @@ export type RecommenderContext = Kit<RecommenderConfig, RecommenderDatabase, typ
 /**
  * The recommender: candidates from its own read model of tasks plus the advice library, context
  * from profile, scores from a replica of ml-serving's model or from ml-serving (a local policy when both cannot), one decision
- * logged per tip.
+ * logged per tip; and the nudge scheduler, which makes the same decisions at each user's moments and asks the notifier to deliver them.
  */
 export const recommender = defineService<RecommenderDatabase>()({
   name: 'recommender',
@@ -99,6 +117,8 @@ export const recommender = defineService<RecommenderDatabase>()({
     { durable: 'recommender__task_upserted', subject: 'signals.task.upserted', handler: (trx, e) => projectTaskUpserted(trx, e.message, e.time) },
     { durable: 'recommender__task_deleted', subject: 'signals.task.deleted', handler: (trx, e) => projectTaskDeleted(trx, e.message, e.time) },
     { durable: 'recommender__preferences_updated', subject: 'profile.preferences.updated', handler: (trx, e) => projectPreferencesUpdated(trx, e.message, e.time) },
+    { durable: 'recommender__notification_delivered', subject: 'signals.notification.delivered', handler: (trx, e) => projectNotificationDelivered(trx, e.message) },
+    { durable: 'recommender__notification_failed', subject: 'signals.notification.failed', handler: (trx, e) => projectNotificationFailed(trx, e.message) },
     {
       durable: 'recommender__user_deletion',
       subject: 'users.deletion.requested',
@@ -107,6 +127,7 @@ export const recommender = defineService<RecommenderDatabase>()({
     },
   ],
   stop: [
+    { name: 'stop the nudge scheduler', run: (ctx) => ctx.nudges?.stop() },
     { name: 'stop retention pruning', run: (ctx) => ctx.retention.stop() },
     { name: 'stop model replica', run: (ctx) => ctx.replica?.stop() },
     {

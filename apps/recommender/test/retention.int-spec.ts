@@ -60,6 +60,13 @@ describe('recommender retention', () => {
       .insertInto('tasks')
       .values([task('gone-old', daysAgo(200), true), task('gone-recent', daysAgo(10), true), task('live-old', daysAgo(400), false)])
       .execute();
+    await db
+      .insertInto('nudge_slots')
+      .values([
+        { user_id: 'u1', slot: '2026-01-01T09', decision_id: null, outcome: 'nothing', ran_at: daysAgo(3) },
+        { user_id: 'u1', slot: '2026-01-02T09', decision_id: null, outcome: 'nothing', ran_at: daysAgo(1) },
+      ])
+      .execute();
     const events = db as unknown as Kysely<EventsDatabase>;
     await markUserErased(events, 'erased-old');
     await markUserErased(events, 'erased-recent');
@@ -68,9 +75,10 @@ describe('recommender retention', () => {
 
     const pruning = startRetentionPruning({ db, log, clock: () => now, retentionDays: 180, batchSize: 2 });
     try {
-      await pruning.prune();
+      expect((await pruning.prune()).nudgeSlots).toBe(1);
       const second = await pruning.prune();
-      expect(second).toEqual({ decisions: 0, tombstones: 0 });
+      expect(second).toEqual({ decisions: 0, tombstones: 0, nudgeSlots: 0 });
+      expect(await db.selectFrom('nudge_slots').select('slot').execute()).toEqual([{ slot: '2026-01-02T09' }]);
     } finally {
       await pruning.stop();
     }

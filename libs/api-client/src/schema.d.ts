@@ -151,6 +151,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/nudges/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per channel: nudges requested, delivered, failed, and how often a delivered one led to done */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description From when (default: the last 7 days) */
+                    since?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Outcomes per channel */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NudgeOutcomes"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/users/{userId}/features/rebuild": {
         parameters: {
             query?: never;
@@ -1940,6 +1992,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tips/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your tips, where a notification leads */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The decisionId of a served tip */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tip, with your reaction if you gave one */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TipHistoryEntry"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tips/{id}/feedback": {
         parameters: {
             query?: never;
@@ -2200,6 +2304,22 @@ export interface components {
                 title: string;
             }[];
         };
+        NudgeChannelOutcome: {
+            channel: string;
+            delivered: number;
+            dismissed: number;
+            done: number;
+            /** @description Delivered nudges that led to done, as a share of those delivered */
+            doneRate: number | null;
+            failed: number;
+            nudges: number;
+            snoozed: number;
+        };
+        NudgeOutcomes: {
+            channels: components["schemas"]["NudgeChannelOutcome"][];
+            /** Format: date-time */
+            since: string;
+        };
         Preferences: {
             channels: ("in_app" | "push" | "email")[];
             locale: string | null;
@@ -2383,6 +2503,8 @@ export interface components {
             nextCursor: string | null;
         };
         TipHistoryEntry: {
+            /** @description `in_app`, or the channel of the nudge that carried the tip (`push`, `email`) */
+            channel: string;
             decisionId: string;
             dwellMs: number | null;
             /** Format: date-time */

@@ -1,12 +1,13 @@
 import { adminProfileSchema, keyRotationSchema } from '../schemas/auth.schemas';
 import { pageQuery, userIdParams } from '../schemas/common.schemas';
 import { dataQualitySchema, featuresSchema } from '../schemas/profile.schemas';
+import { nudgeOutcomesQuery, nudgeOutcomesSchema } from '../schemas/tips.schemas';
 import { caller } from './caller.middleware';
 import { queryString, seg, type RouteDeps } from './route-deps';
 import { defineRoute, type AnyRoute } from './route-table';
 
 /** Admin views of any user (the admin role from the caller's token; the upstreams check it again). */
-export function adminRoutes({ auth, profile }: RouteDeps): AnyRoute[] {
+export function adminRoutes({ auth, profile, recommender }: RouteDeps): AnyRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/v1/admin/users/{userId}/profile', tag: 'admin', access: 'admin', params: userIdParams,
@@ -34,6 +35,12 @@ export function adminRoutes({ auth, profile }: RouteDeps): AnyRoute[] {
       summary: 'Per feature: eligible users, missing and stale values',
       responses: { 200: { description: 'A page of features', schema: dataQualitySchema } },
       handle: ({ query }, res) => profile.pipe({ method: 'GET', path: `/v1/admin/data-quality${queryString(query)}`, authorization: caller(res).authorization }, res),
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/admin/nudges/outcomes', tag: 'admin', access: 'admin', query: nudgeOutcomesQuery,
+      summary: 'Per channel: nudges requested, delivered, failed, and how often a delivered one led to done',
+      responses: { 200: { description: 'Outcomes per channel', schema: nudgeOutcomesSchema } },
+      handle: ({ query }, res) => recommender.pipe({ method: 'GET', path: `/v1/admin/nudges/outcomes${queryString(query)}`, authorization: caller(res).authorization }, res),
     }),
     defineRoute({
       method: 'post', path: '/v1/admin/keys/rotate', tag: 'admin', access: 'admin',

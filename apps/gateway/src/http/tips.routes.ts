@@ -1,5 +1,5 @@
 import { pageQuery } from '../schemas/common.schemas';
-import { feedbackBodySchema, feedbackSchema, historySchema, recommendationSchema, tipIdParams } from '../schemas/tips.schemas';
+import { feedbackBodySchema, feedbackSchema, historySchema, recommendationSchema, servedTipSchema, tipIdParams } from '../schemas/tips.schemas';
 import { caller } from './caller.middleware';
 import { queryString, seg, type RouteDeps } from './route-deps';
 import { defineRoute, type AnyRoute } from './route-table';
@@ -24,6 +24,11 @@ export function tipsRoutes({ recommender }: RouteDeps): AnyRoute[] {
       method: 'get', path: '/v1/tips/history', tag: 'tips', access: 'user', summary: 'Your recent tips, newest first', query: pageQuery,
       responses: { 200: { description: 'A page of tips', schema: historySchema } },
       handle: ({ query }, res) => recommender.pipe({ method: 'GET', path: `/v1/tips/history${queryString(query)}`, authorization: caller(res).authorization }, res),
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/tips/{id}', tag: 'tips', access: 'user', summary: 'One of your tips, where a notification leads', params: tipIdParams,
+      responses: { 200: { description: 'The tip, with your reaction if you gave one', schema: servedTipSchema } },
+      handle: ({ params }, res) => recommender.pipe({ method: 'GET', path: `/v1/tips/${seg(params.id)}`, authorization: caller(res).authorization }, res),
     }),
   ];
 }

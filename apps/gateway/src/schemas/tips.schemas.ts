@@ -32,10 +32,31 @@ const historyEntry = z
     decisionId: z.string(),
     tip: tipContent,
     servedAt: isoDateTime,
+    channel: z.string().meta({ description: '`in_app`, or the channel of the nudge that carried the tip (`push`, `email`)' }),
     reaction: z.enum(reactions).nullable(),
     reactedAt: isoDateTime.nullable(),
     dwellMs: z.number().nullable(),
   })
   .meta({ id: 'TipHistoryEntry' });
 
+/** One served tip, where a notification's link leads. */
+export const servedTipSchema = historyEntry;
+
 export const historySchema = z.object({ items: z.array(historyEntry), nextCursor }).meta({ id: 'TipHistory' });
+
+const channelOutcome = z
+  .object({
+    channel: z.string(),
+    nudges: z.number().int(),
+    delivered: z.number().int(),
+    failed: z.number().int(),
+    done: z.number().int(),
+    snoozed: z.number().int(),
+    dismissed: z.number().int(),
+    doneRate: z.number().nullable().meta({ description: 'Delivered nudges that led to done, as a share of those delivered' }),
+  })
+  .meta({ id: 'NudgeChannelOutcome' });
+
+export const nudgeOutcomesQuery = z.strictObject({ since: isoDateTime.optional().meta({ description: 'From when (default: the last 7 days)' }) });
+
+export const nudgeOutcomesSchema = z.object({ since: isoDateTime, channels: z.array(channelOutcome) }).meta({ id: 'NudgeOutcomes' });

@@ -68,6 +68,12 @@ export interface DecisionsTable {
   probabilities: JsonColumn<number[]>;
   shadow_policies: JsonColumn<StoredShadow[]>;
   context: JsonColumn<unknown>;
+  /** `in_app`, or for a nudge the channel the notifier was asked to try first. */
+  channel: ColumnType<string, string | undefined, never>;
+  /** What the notifier reported for a nudge; null for in-app tips and until it reports. */
+  delivery_status: 'delivered' | 'failed' | null;
+  delivery_channel: string | null;
+  delivery_reason: string | null;
 }
 
 export interface TipFeedbackTable {
@@ -80,10 +86,35 @@ export interface TipFeedbackTable {
   created_at: Generated<Date>;
 }
 
+/** A user's nudge preferences as profile published them, and when the scheduler looks at them next. */
+export interface NudgePreferencesTable {
+  user_id: string;
+  /** The channels a nudge may use, in the user's order: `push`, `email`. */
+  channels: string[];
+  quiet_hours_start: string | null;
+  quiet_hours_end: string | null;
+  /** `off`, `low`, `normal` or `high`. */
+  cadence: string;
+  updated_at: Date;
+  next_check_at: Date;
+}
+
+/** One scheduler run per user and slot (`YYYY-MM-DDTHH` on the user's wall clock). */
+export interface NudgeSlotsTable {
+  user_id: string;
+  slot: string;
+  decision_id: string | null;
+  /** `requested` (a nudge went to the notifier) or `nothing` (no candidates then). */
+  outcome: 'requested' | 'nothing';
+  ran_at: Date;
+}
+
 /** The recommender schema: everything this service owns and nothing else. */
 export interface RecommenderDatabase {
   tasks: TasksTable;
   user_timezones: UserTimezonesTable;
   decisions: DecisionsTable;
   tip_feedback: TipFeedbackTable;
+  nudge_preferences: NudgePreferencesTable;
+  nudge_slots: NudgeSlotsTable;
 }

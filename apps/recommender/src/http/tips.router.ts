@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { pageRequest, principal, requestContext, toPage, validate } from '@oo/http';
 import type { Kysely } from '@oo/db';
 import type { RecommenderDatabase } from '../db/database';
+import { RecommenderError } from '../errors';
 import { UUID_PATTERN } from '../features/decisions/decision-id';
-import { recentTips } from '../features/decisions/decisions.repository';
+import { recentTips, usersTip } from '../features/decisions/decisions.repository';
 import { REACTIONS, recordFeedback, type FeedbackDeps } from '../features/feedback/feedback.service';
 
 const feedbackBody = z.strictObject({ reaction: z.enum(REACTIONS) });
@@ -13,7 +14,7 @@ const feedbackParams = z.object({ decisionId: z.string().regex(UUID_PATTERN, 'mu
 
 const historyCursor = z.object({ servedAt: z.iso.datetime(), decisionId: z.string().regex(UUID_PATTERN) });
 
-/** Feedback on a served tip, and the caller's recent tips (`?limit=&cursor=`, newest first). */
+/** Feedback on a served tip, one tip by its decision id, and the caller's recent tips (`?limit=&cursor=`, newest first). */
 export function tipsRouter(db: Kysely<RecommenderDatabase>, deps: FeedbackDeps): Router {
   const router = Router();
   router.post('/v1/tips/:decisionId/feedback', async (req, res) => {
@@ -27,6 +28,13 @@ export function tipsRouter(db: Kysely<RecommenderDatabase>, deps: FeedbackDeps):
     const position = after && { servedAt: new Date(after.servedAt), decisionId: after.decisionId };
     const rows = await recentTips(db, principal(res).userId, limit + 1, position);
     res.json(toPage(rows, limit, (last) => ({ servedAt: last.servedAt, decisionId: last.decisionId })));
+  });
+  // Where a notification's link leads: the tip it carried, and the reaction if one was given.
+  router.get('/v1/tips/:decisionId', async (req, res) => {
+    const { decisionId } = validate(feedbackParams, req.params, 'params');
+    const tip = await usersTip(db, principal(res).userId, decisionId.toLowerCase());
+    if (!tip) throw new RecommenderError('RECOMMENDER_TIP_NOT_FOUND', `no tip ${decisionId} was served to you`);
+    res.json(tip);
   });
   return router;
 }

@@ -24,6 +24,8 @@ export interface RecommenderHarness {
   /** Publishes an event the way the integrations service's outbox relay would. */
   publish<S extends Subject>(subject: S, message: MessageShape<(typeof subjects)[S]>, userId: string): Promise<void>;
   handled(durable: string): Promise<number>;
+  /** Another instance on the same schema, streams and upstreams. */
+  startInstance(options?: { env?: Record<string, string>; clock?: Clock }): Promise<RunningService<RecommenderContext>>;
   eventsOn<S extends Subject>(subject: S): Promise<{ headers: Record<string, string>; message: MessageShape<(typeof subjects)[S]> }[]>;
   /** Calls the API as `userId` (null: no token). */
   call(method: string, path: string, userId: string | null, body?: unknown): Promise<{ status: number; type: string; body: Record<string, unknown> }>;
@@ -61,6 +63,8 @@ export async function startRecommenderHarness(options: HarnessOptions): Promise<
       ML_TIMEOUT_MS: '1000',
       // The fake ml-serving answers scores only; the replica is tested against the real one.
       MODEL_REPLICA: 'off',
+      // The scheduler decides on its own; the tests of it turn it on.
+      NUDGES: 'off',
       ...options.env,
     },
   }).catch(async (err: unknown) => {
@@ -81,6 +85,7 @@ export async function startRecommenderHarness(options: HarnessOptions): Promise<
     tokenFor: h.tokenFor,
     publish: (subject, message, userId) => h.publish(subject, message, userId, { source: 'integrations' }),
     handled: h.handled,
+    startInstance: (instance) => h.startInstance(instance),
     eventsOn: h.eventsOn,
     call: async (method, path, userId, body) => {
       const { status, type, body: parsed } = await h.call(method, path, userId, body);

@@ -5,8 +5,12 @@ import { isTimezone } from '@oo/decision-features';
 import { PermanentEventError } from '@oo/events';
 import type { RecommenderDatabase } from '../../db/database';
 import { applyTimezone } from '../../features/candidates/timezones.repository';
+import { applyNudgePreferences } from '../../features/nudges/nudges.repository';
 
-/** Projects the timezone of `profile.preferences.updated`; the rest of the preferences is not ours to use. */
+/**
+ * Projects `profile.preferences.updated`: the timezone (a decision's local time) and what the
+ * nudge scheduler needs (channels, quiet hours, cadence); the rest is not ours to use.
+ */
 export async function projectPreferencesUpdated(
   trx: Executor<RecommenderDatabase>,
   preferences: SubjectMessage<'profile.preferences.updated'>,
@@ -17,4 +21,12 @@ export async function projectPreferencesUpdated(
   // Profile validates timezones, so an unknown one is a producer bug (or a runtime without that zone): dead-letter it visibly.
   if (!isTimezone(preferences.timezone)) throw new PermanentEventError(`unknown timezone "${preferences.timezone}"`);
   await applyTimezone(trx, preferences.userId, preferences.timezone, updatedAt);
+  await applyNudgePreferences(trx, {
+    userId: preferences.userId,
+    channels: preferences.channels,
+    quietHoursStart: preferences.quietHoursStart,
+    quietHoursEnd: preferences.quietHoursEnd,
+    cadence: preferences.tipCadence,
+    updatedAt,
+  });
 }

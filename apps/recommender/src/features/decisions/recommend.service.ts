@@ -6,7 +6,7 @@ import type { EnqueueEventWith } from '../../events/outbox';
 import { applicableAdvice, type AdviceLibrary } from '../advice/advice-library';
 import { buildCandidates, type Candidate } from '../candidates/candidate-set';
 import { decisionInputs } from '../candidates/tasks.repository';
-import type { ProfileClient } from '../context/profile-client';
+import type { ContextFeatures, ProfileClient } from '../context/profile-client';
 import { choosePolicy, type PolicyChoice } from '../scoring/policy-choice';
 import type { Scorer } from '../scoring/ml-client';
 import { uuidv7 } from './decision-id';
@@ -39,20 +39,31 @@ export interface Recommendation {
   propensity: number;
 }
 
+/** How a decision is asked for: by the app (`in_app`), or by the nudge scheduler with the features it already read. */
+export interface DecideOptions {
+  channel: string;
+  traceparent?: string;
+  /** The user's profile features when the caller has read them already. */
+  features?: ContextFeatures;
+}
+
 /**
- * One decision: the user's candidates and context, the policy's probabilities (ml-serving, or the
- * local policy when it cannot answer in time), a choice seeded by the decision id, and the
- * decision stored together with its `signals.tip.served` in one statement. Null when there is
- * nothing to suggest.
+ * One decision, not yet stored: the user's candidates and context, the policy's probabilities
+ * (ml-serving, or the local policy when it cannot answer in time) and a choice seeded by the
+ * decision id. Null when there is nothing to suggest.
  *
  * @example
- * const tip = await recommend(deps, 'u1', traceparent); // null → 204
+ * const record = await decide(deps, 'u1', { channel: 'push', features });
  */
-export async function recommend(deps: RecommendDeps, userId: string, traceparent?: string): Promise<Recommendation | null> {
+export async function decide(deps: RecommendDeps, userId: string, options: DecideOptions): Promise<DecisionRecord | null> {
+  const { traceparent } = options;
   const servedAt = deps.clock();
   const decisionId = uuidv7(servedAt);
   // Profile is asked at once, alongside our own reads: its answer is needed unless there is nothing to suggest.
-  const [{ timezone, tasks }, profile] = await Promise.all([decisionInputs(deps.db, userId, deps.maxTaskCandidates), deps.profile.features(userId, traceparent)]);
+  const [{ timezone, tasks }, profile] = await Promise.all([
+    decisionInputs(deps.db, userId, deps.maxTaskCandidates),
+    options.features ?? deps.profile.features(userId, traceparent),
+  ]);
   const local = localTime(timezone, servedAt);
   const candidates = buildCandidates(tasks, applicableAdvice(deps.advice, local.localHour, local.localWeekday), deps.advice, servedAt);
   if (candidates.length === 0) return null;
@@ -72,18 +83,35 @@ export async function recommend(deps: RecommendDeps, userId: string, traceparent
   const features = candidates.map((c) => c.features);
   const choice = choosePolicy(outcome, deps.policies, features, deps.localEpsilon);
   const { index, propensity } = chooseIndex(choice.probabilities, decisionId);
-  const record: DecisionRecord = { decisionId, userId, servedAt, candidates, context, choice, chosenIndex: index, propensity };
+  return { decisionId, userId, servedAt, candidates, context, channel: options.channel, choice, chosenIndex: index, propensity };
+}
 
-  await deps.enqueueWith(deps.db, insertDecision(deps.db, toRow(record)), 'signals.tip.served', toTipServed(record), { userId, traceparent, time: servedAt });
-  deps.onDecision?.(choice);
-  const tip = candidates[index] as Candidate;
-  return {
-    decisionId,
-    tip: { id: tip.tipId, kind: tip.kind, title: tip.title, body: tip.body, ...(tip.taskId ? { taskId: tip.taskId } : {}) },
-    policy: choice.policy,
-    modelVersion: choice.modelVersion,
-    propensity,
-  };
+/**
+ * Appends the decision to the log together with its `signals.tip.served`, in one statement on
+ * `db` (the pool, or the caller's transaction when more belongs with it).
+ */
+export async function storeDecision(deps: RecommendDeps, db: Kysely<RecommenderDatabase>, record: DecisionRecord, traceparent?: string): Promise<void> {
+  await deps.enqueueWith(db, insertDecision(db, toRow(record)), 'signals.tip.served', toTipServed(record), { userId: record.userId, traceparent, time: record.servedAt });
+  deps.onDecision?.(record.choice);
+}
+
+/** The chosen tip of a decision, as it is shown. */
+export function chosenTip(record: DecisionRecord): Recommendation['tip'] {
+  const tip = record.candidates[record.chosenIndex] as Candidate;
+  return { id: tip.tipId, kind: tip.kind, title: tip.title, body: tip.body, ...(tip.taskId ? { taskId: tip.taskId } : {}) };
+}
+
+/**
+ * A tip for the app: one decision, stored and announced. Null when there is nothing to suggest.
+ *
+ * @example
+ * const tip = await recommend(deps, 'u1', traceparent); // null → 204
+ */
+export async function recommend(deps: RecommendDeps, userId: string, traceparent?: string): Promise<Recommendation | null> {
+  const record = await decide(deps, userId, { channel: 'in_app', traceparent });
+  if (!record) return null;
+  await storeDecision(deps, deps.db, record, traceparent);
+  return { decisionId: record.decisionId, tip: chosenTip(record), policy: record.choice.policy, modelVersion: record.choice.modelVersion, propensity: record.propensity };
 }
 
 function toRow(record: DecisionRecord) {
@@ -109,6 +137,7 @@ function toRow(record: DecisionRecord) {
     candidates: JSON.stringify(record.candidates.map((c) => ({ id: c.id, kind: c.kind, taskId: c.taskId, features: c.features }))),
     probabilities: JSON.stringify(choice.probabilities),
     shadow_policies: JSON.stringify(choice.shadows),
-    context: JSON.stringify(record.context),
+    context: JSON.stringify({ ...record.context, channel: record.channel }),
+    channel: record.channel,
   };
 }

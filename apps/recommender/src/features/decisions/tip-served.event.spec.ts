@@ -3,7 +3,7 @@ import { CANDIDATE_FEATURES } from '@oo/decision-features';
 import { uuidv7, UUID_PATTERN } from './decision-id';
 import { toTipServed, type DecisionRecord } from './tip-served.event';
 
-const record = (localWeekday: number): DecisionRecord => ({
+const record = (localWeekday: number, channel = 'in_app'): DecisionRecord => ({
   decisionId: 'd-1',
   userId: 'u-1',
   servedAt: new Date('2026-11-22T10:00:00Z'),
@@ -20,6 +20,7 @@ const record = (localWeekday: number): DecisionRecord => ({
     localHour: 11,
     localWeekday,
   },
+  channel,
   choice: { policy: 'linucb', modelVersion: 'fl-1/3', layoutVersion: 'fl-1', probabilities: [0.3, 0.7], shadows: [], fallback: false },
   chosenIndex: 1,
   propensity: 0.7,
@@ -38,6 +39,11 @@ describe('toTipServed', () => {
       ['numberValue', 0.5, ContextFeatureStatus.FRESH],
       ['textValue', 'none', ContextFeatureStatus.FALLBACK],
     ]);
+  });
+
+  it('records the channel the tip is shown on in the context', () => {
+    expect(toTipServed(record(1)).context?.channel).toBe('in_app');
+    expect(toTipServed(record(1, 'push')).context?.channel).toBe('push');
   });
 
   it('logs ISO weekdays: Sunday is 7, Monday 1', () => {

@@ -18,6 +18,8 @@ export interface DecisionRecord {
   servedAt: Date;
   candidates: readonly Candidate[];
   context: DecisionContextInput;
+  /** `in_app`, or the channel a nudge asks the notifier to try first. */
+  channel: string;
   choice: PolicyChoice;
   chosenIndex: number;
   propensity: number;
@@ -58,6 +60,7 @@ export function toTipServed(record: DecisionRecord): SubjectMessage<'signals.tip
       localHour: context.localHour,
       // The proto counts ISO weekdays (1 Monday … 7 Sunday); localTime counts 0 Sunday … 6 Saturday.
       localWeekday: context.localWeekday === 0 ? 7 : context.localWeekday,
+      channel: record.channel,
     },
   });
 }

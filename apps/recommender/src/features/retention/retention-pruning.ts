@@ -2,9 +2,12 @@ import type { Kysely } from '@oo/db';
 import type { Logger } from '@oo/logger';
 import type { RecommenderDatabase } from '../../db/database';
 import type { Clock } from '../decisions/recommend.service';
+import { pruneNudgeSlotsBatch } from '../nudges/nudges.repository';
 import { pruneDecisionsBatch, pruneTombstonesBatch } from './retention.repository';
 
 const DAY_MS = 86_400_000;
+// A slot row only has to outlive its hour; two days cover every zone and a late instance.
+const NUDGE_SLOT_KEEP_MS = 2 * DAY_MS;
 
 export interface RetentionPruningOptions {
   db: Kysely<RecommenderDatabase>;
@@ -24,6 +27,7 @@ export interface RetentionPruningOptions {
 export interface RetentionRound {
   decisions: number;
   tombstones: number;
+  nudgeSlots: number;
 }
 
 export interface RetentionPruning {
@@ -35,8 +39,8 @@ export interface RetentionPruning {
 
 /**
  * Keeps the recommender's tables bounded: on a timer, deletes in bounded batches the decisions
- * (and their feedback) and task tombstones older than the retention (the kit forgets erased
- * users). Several instances may run it: the deletes do not conflict.
+ * (and their feedback) and task tombstones older than the retention, and nudge slots older than
+ * two days (the kit forgets erased users). Several instances may run it: the deletes do not conflict.
  *
  * @example
  * const pruning = startRetentionPruning({ db, log, clock, retentionDays: config.DECISION_RETENTION_DAYS });
@@ -64,13 +68,14 @@ export function startRetentionPruning(options: RetentionPruningOptions): Retenti
     const before = new Date(clock().getTime() - options.retentionDays * DAY_MS);
     const decisions = await drain(() => pruneDecisionsBatch(db, before, batchSize));
     const tombstones = await drain(() => pruneTombstonesBatch(db, before, batchSize));
-    return { decisions, tombstones };
+    const nudgeSlots = await drain(() => pruneNudgeSlotsBatch(db, new Date(clock().getTime() - NUDGE_SLOT_KEEP_MS), batchSize));
+    return { decisions, tombstones, nudgeSlots };
   };
 
   const prune = (): Promise<RetentionRound> => {
     running ??= round()
       .then((deleted) => {
-        if (deleted.decisions + deleted.tombstones > 0) log.info({ ...deleted, retentionDays: options.retentionDays }, 'pruned rows past retention');
+        if (deleted.decisions + deleted.tombstones + deleted.nudgeSlots > 0) log.info({ ...deleted, retentionDays: options.retentionDays }, 'pruned rows past retention');
         return deleted;
       })
       .finally(() => (running = undefined));
