@@ -92,7 +92,7 @@ describe('the nudge scheduler', () => {
   });
 
   it('records what the notifier reported on the decision, and counts done per channel for admins', async () => {
-    const [request] = await requestsFor('nina');
+    const request = await eventually(async () => (await requestsFor('nina'))[0], 'the nudge for nina');
     const decisionId = request.decisionId;
     await h.publish('signals.notification.failed', create(NotificationFailedSchema, { deliveryId: 'd1', decisionId, userId: 'nina', channel: 'push', reason: 'refused', failedAt: timestampFromDate(now) }), 'nina');
     await h.publish('signals.notification.delivered', create(NotificationDeliveredSchema, { deliveryId: 'd1', decisionId, userId: 'nina', channel: 'email', attempts: 2, deliveredAt: timestampFromDate(now) }), 'nina');
