@@ -3,7 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { subjects, TaskUpsertedSchema } from '@oo/contracts';
 import { connectJetStreamBus, createEventCodec, type JetStreamBus } from '@oo/events';
 import { testDatabaseUrl, testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
-import { launchSystem, type RunningSystem } from '../system/launch-system';
+import { launchSystem, type RunningSystem, type SystemOptions } from '../system/launch-system';
 
 /** Publishes task events the way the integrations service's outbox relay will. */
 export interface TaskFeed {
@@ -47,7 +47,7 @@ export const SERVICE_WAIT_MS = 15_000;
  * @example
  * const system = await launchTestSystem('e2e', { REWARD_WINDOW_MS: '3000' });
  */
-export function launchTestSystem(label: string, env: Record<string, string> = {}): Promise<RunningSystem & { prefix: string }> {
+export function launchTestSystem(label: string, env: Record<string, string> = {}, options: Pick<SystemOptions, 'inProcess'> = {}): Promise<RunningSystem & { prefix: string }> {
   const prefix = uniqueStreamPrefix(label);
   return launchSystem({
     databaseUrl: testDatabaseUrl(),
@@ -57,5 +57,6 @@ export function launchTestSystem(label: string, env: Record<string, string> = {}
     ports: 'free',
     streamMaxBytes: '64MiB',
     env: { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn', ...env },
+    ...options,
   }).then((system) => Object.assign(system, { prefix }));
 }

@@ -28,9 +28,24 @@ export interface SystemOptions {
   /** Where the system's secrets live (client secrets, auth's key-encryption key); a temporary folder when unset. */
   stateDir?: string;
   onLine?: (service: string, line: string) => void;
+  /**
+   * Services the caller runs itself instead of as processes (a test that injects a clock), each
+   * started with the environment its process would have had, after migrations and provisioning.
+   */
+  inProcess?: Readonly<Record<string, HostedStart>>;
+}
+
+/** Starts one service in the caller's process; resolves once it listens. */
+export type HostedStart = (env: NodeJS.ProcessEnv, port: number) => Promise<HostedService>;
+
+/** A service the caller runs in its own process. */
+export interface HostedService {
+  readonly url: string;
+  stop(): Promise<void>;
 }
 
 export interface RunningSystem {
+  /** The services running as their own processes (not those run `inProcess`). */
   readonly services: ReadonlyMap<string, ServiceProcess>;
   readonly identity: DevIdentity;
   /** Signs a person in at the local identity provider through the gateway, as a native app. */
@@ -77,7 +92,9 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
   runScript('provisioning NATS', join(ROOT, 'tools/provision/provision.ts'), { ...base, ...options.env });
 
   const services = new Map<string, ServiceProcess>();
+  const hosted = new Map<string, HostedService>();
   for (const s of entries) {
+    if (options.inProcess?.[s.name]) continue;
     services.set(s.name, startServiceProcess(s, ports.get(s.name) as number, envOf(s), (line) => options.onLine?.(s.name, line)));
   }
   // Whatever happens to the caller, its services must not outlive it.
@@ -87,13 +104,18 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
   process.once('exit', killAll);
   const stop = async (): Promise<void> => {
     process.off('exit', killAll);
-    await Promise.all([...services.values()].map((s) => s.stop()));
+    await Promise.all([...services.values(), ...hosted.values()].map((s) => s.stop()));
     await identity.stop();
     if (options.streamPrefix) await deletePrefixedStreams(options.natsUrl, options.streamPrefix);
     if (options.schemaPrefix) await dropSchemas(options.databaseUrl, entries.map((s) => schemaEnv(s)['DB_SCHEMA'] as string));
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   };
   try {
+    for (const s of entries) {
+      const start = options.inProcess?.[s.name];
+      const port = ports.get(s.name) as number;
+      if (start) hosted.set(s.name, await start({ ...envOf(s), PORT: String(port) }, port));
+    }
     await Promise.all([...services.values()].map((s) => waitReady(s)));
   } catch (err) {
     await stop();
@@ -103,7 +125,7 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
     services,
     identity,
     signIn: (name) => signInDevUser(urlOf(services, 'gateway'), name),
-    url: (name) => urlOf(services, name),
+    url: (name) => urlOf(hosted.has(name) ? hosted : services, name),
     stop,
   };
 }

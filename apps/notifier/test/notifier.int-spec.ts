@@ -94,6 +94,18 @@ describe('notifier', () => {
     const oneClick = await fetch(`${s.h.baseUrl}/v1/notifier/unsubscribe?token=${encodeURIComponent(token)}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     expect(oneClick.status).toBe(200);
     expect(await s.settled(await s.request('barbara'))).toMatchObject({ status: 'dropped', reason: 'no_channel' });
+    // Profile hears of it (and turns the channel off in the settings); a second click says nothing new.
+    await fetch(`${s.h.baseUrl}/v1/notifier/unsubscribe?token=${encodeURIComponent(token)}`, { method: 'POST' });
+    const announced = await eventually(async () => {
+      const events = (await s.h.eventsOn('notify.unsubscribed')).filter((e) => e.message.userId === 'barbara');
+      return events.length > 0 ? events : undefined;
+    }, 'notify.unsubscribed');
+    expect(announced.map((e) => e.message.channel)).toEqual(['email']);
+    // Turned on again in the settings afterwards: the channel is the user's again.
+    await s.preferences('barbara', { channels: ['email'] });
+    expect(await s.h.db.selectFrom('opt_outs').selectAll().where('user_id', '=', 'barbara').execute()).toEqual([]);
+    expect(await s.settled(await s.request('barbara'))).toMatchObject({ status: 'delivered', channel: 'email' });
+    expect((await s.h.eventsOn('notify.unsubscribed')).filter((e) => e.message.userId === 'barbara')).toHaveLength(1);
     const forged = await fetch(`${s.h.baseUrl}/v1/notifier/unsubscribe?token=${encodeURIComponent(token.slice(0, -2))}xx`, { method: 'POST' });
     expect(forged.status).toBe(400);
   });

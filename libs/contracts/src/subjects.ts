@@ -1,6 +1,6 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import { ConnectionReauthRequiredSchema } from './gen/oo/integrations/v1/connections_pb';
-import { NotifyRequestedSchema } from './gen/oo/notify/v1/notify_pb';
+import { ChannelUnsubscribedSchema, NotifyRequestedSchema } from './gen/oo/notify/v1/notify_pb';
 import { ConsentChangedSchema, PreferencesUpdatedSchema } from './gen/oo/profile/v1/profile_pb';
 import { BusyTimesSchema } from './gen/oo/signals/v1/calendar_pb';
 import { NotificationDeliveredSchema, NotificationFailedSchema } from './gen/oo/signals/v1/notifications_pb';
@@ -29,6 +29,7 @@ export const subjects = {
   'signals.calendar.busy': BusyTimesSchema,
   'integrations.connection.reauth_required': ConnectionReauthRequiredSchema,
   'notify.requested': NotifyRequestedSchema,
+  'notify.unsubscribed': ChannelUnsubscribedSchema,
   'signals.notification.delivered': NotificationDeliveredSchema,
   'signals.notification.failed': NotificationFailedSchema,
   'users.created': UserCreatedSchema,

@@ -10,6 +10,7 @@ import type { ProjectedTip } from '../features/tip-projection/projected-tip';
 import { lockUserFeatures } from '../features/profile-features/profile-features.repository';
 import { projectTipFeedback } from './consumers/tip-feedback.consumer';
 import { projectTipServed } from './consumers/tip-served.consumer';
+import { channelUnsubscribedHandler } from './consumers/channel-unsubscribed.consumer';
 import { userDeletionHandler } from './consumers/user-deletion.consumer';
 
 type Projector<S extends Subject> = (trx: Transaction<ProfileDatabase>, message: SubjectMessage<S>) => Promise<ProjectedTip>;
@@ -36,8 +37,14 @@ const userDeletion: ProfileSubscription = {
   handler: (trx, event, ctx) => userDeletionHandler({ clock: ctx.clock, enqueue: ctx.enqueue })(trx, event.message),
 };
 
+const channelUnsubscribed: ProfileSubscription = {
+  durable: 'profile__channel_unsubscribed',
+  subject: 'notify.unsubscribed',
+  handler: (trx, event, ctx) => channelUnsubscribedHandler({ features: ctx.features, enqueue: ctx.enqueue, clock: ctx.clock })(trx, event.message, event.time),
+};
+
 /**
- * The profile's subscription table: erasure, plus one durable consumer per unique subject in the
+ * The profile's subscription table: erasure, a channel turned off from a notification, plus one durable consumer per unique subject in the
  * registry, whose events update the projection and delete the user's affected features in the
  * same transaction.
  */
@@ -45,6 +52,7 @@ export function profileSubscriptions(registry: FeatureRegistry): ProfileSubscrip
   const invalidating = registry.subjects().filter((s) => !s.startsWith(OWN_SUBJECT_PREFIX));
   return [
     userDeletion,
+    channelUnsubscribed,
     ...invalidating.map((subject): ProfileSubscription => {
       if (!(subject in subjects)) throw new ProfileError('PROFILE_UNKNOWN_SUBJECT', `no schema for subject ${subject}`);
       const project = PROJECTORS[subject as Subject] as Projector<Subject> | undefined;

@@ -18,6 +18,8 @@ export interface ProfileHarness {
   tokenFor(userId: string, roles?: string[], claims?: Record<string, unknown>): Promise<string>;
   /** Publishes an event the way the recommender's outbox relay would. */
   publish<S extends Subject>(subject: S, message: MessageShape<(typeof subjects)[S]>, userId: string): Promise<void>;
+  /** How many events a durable consumer has handled (its inbox rows). */
+  handled(durable: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startProfileHarness(options: HarnessOptions): Promise<Prof
     service: h.service,
     tokenFor: (userId, roles = [], claims = {}) => h.tokenFor(userId, { roles, ...claims }),
     publish: (subject, message, userId) => h.publish(subject, message, userId, { source: 'recommender' }),
+    handled: h.handled,
     stop: h.stop,
   };
 }

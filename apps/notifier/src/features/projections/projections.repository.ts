@@ -31,6 +31,10 @@ export async function projectPreferences(db: Db, prefs: SubjectMessage<'profile.
     .values(row)
     .onConflict((oc) => oc.column('user_id').doUpdateSet({ ...row, user_id: undefined }).where(sql<boolean>`preferences.version_at <= excluded.version_at`))
     .execute();
+  // A channel the user unsubscribed from and turned on again in their settings since is theirs again.
+  if (row.channels.length > 0) {
+    await db.deleteFrom('opt_outs').where('user_id', '=', row.user_id).where('channel', 'in', row.channels).where('at', '<', versionAt).execute();
+  }
 }
 
 /** `profile.consent.changed`: the latest change per purpose wins, by `changed_at`. */

@@ -80,7 +80,24 @@ export async function patchPreferences(
   });
 }
 
-async function writePreferences(trx: Transaction<ProfileDatabase>, deps: PreferencesDeps, userId: string, prefs: Preferences): Promise<Preferences & { updatedAt: Date }> {
+/**
+ * Turns a channel off for a user who unsubscribed from a notification (`notify.unsubscribed`),
+ * inside the consumer's transaction: saved and announced like any change, so every copy of the
+ * preferences follows. A channel already off, or one turned on again since, changes nothing.
+ *
+ * @example
+ * await removeChannel(trx, deps, 'ada', 'email', unsubscribedAt);
+ */
+export async function removeChannel(trx: Transaction<ProfileDatabase>, deps: Omit<PreferencesDeps, 'db'>, userId: string, channel: string, at: Date): Promise<void> {
+  await lockUserPreferences(trx, userId);
+  const { updatedAt, ...current } = await getPreferences(trx, userId);
+  if (!current.channels.includes(channel as Preferences['channels'][number])) return;
+  // The user saved their preferences after clicking the link: that later choice stands.
+  if (updatedAt && updatedAt > at) return;
+  await writePreferences(trx, deps, userId, { ...current, channels: current.channels.filter((c) => c !== channel) });
+}
+
+async function writePreferences(trx: Transaction<ProfileDatabase>, deps: Omit<PreferencesDeps, 'db'>, userId: string, prefs: Preferences): Promise<Preferences & { updatedAt: Date }> {
   const updatedAt = deps.clock();
   await savePreferences(trx, userId, {
     timezone: prefs.timezone,

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file oo/notify/v1/notify.proto.
  */
 export const file_oo_notify_v1_notify: GenFile = /*@__PURE__*/
-  fileDesc("Chlvby9ub3RpZnkvdjEvbm90aWZ5LnByb3RvEgxvby5ub3RpZnkudjEi1wEKD05vdGlmeVJlcXVlc3RlZBITCgtkZWNpc2lvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEhAKCGNoYW5uZWxzGAMgAygJEg4KBnRpcF9pZBgEIAEoCRINCgV0aXRsZRgFIAEoCRIMCgRib2R5GAYgASgJEi0KCW5vdF9hZnRlchgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMcmVxdWVzdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("Chlvby9ub3RpZnkvdjEvbm90aWZ5LnByb3RvEgxvby5ub3RpZnkudjEi1wEKD05vdGlmeVJlcXVlc3RlZBITCgtkZWNpc2lvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEhAKCGNoYW5uZWxzGAMgAygJEg4KBnRpcF9pZBgEIAEoCRINCgV0aXRsZRgFIAEoCRIMCgRib2R5GAYgASgJEi0KCW5vdF9hZnRlchgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMcmVxdWVzdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJsChNDaGFubmVsVW5zdWJzY3JpYmVkEg8KB3VzZXJfaWQYASABKAkSDwoHY2hhbm5lbBgCIAEoCRIzCg91bnN1YnNjcmliZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * Subject `notify.requested`. Published by the recommender when it has made a decision to nudge
@@ -157,4 +157,73 @@ export type NotifyRequestedJson = {
  */
 export const NotifyRequestedSchema: GenMessage<NotifyRequested, {jsonType: NotifyRequestedJson}> = /*@__PURE__*/
   messageDesc(file_oo_notify_v1_notify, 0);
+
+/**
+ * Subject `notify.unsubscribed`. Published by the notifier when a user turns a channel off from a
+ * notification itself (the one-click unsubscribe of an e-mail, RFC 8058), without signing in.
+ * Profile removes the channel from the user's preferences, so their settings say what is true;
+ * the notifier stops using the channel at once, before profile's update comes back.
+ *
+ * @generated from message oo.notify.v1.ChannelUnsubscribed
+ */
+export type ChannelUnsubscribed = Message<"oo.notify.v1.ChannelUnsubscribed"> & {
+  /**
+   * The user the signed link named (also the CloudEvents `ce-subject`).
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * The channel turned off: `email` or `push`.
+   *
+   * @generated from field: string channel = 2;
+   */
+  channel: string;
+
+  /**
+   * When the user unsubscribed.
+   *
+   * @generated from field: google.protobuf.Timestamp unsubscribed_at = 3;
+   */
+  unsubscribedAt?: Timestamp | undefined;
+};
+
+/**
+ * Subject `notify.unsubscribed`. Published by the notifier when a user turns a channel off from a
+ * notification itself (the one-click unsubscribe of an e-mail, RFC 8058), without signing in.
+ * Profile removes the channel from the user's preferences, so their settings say what is true;
+ * the notifier stops using the channel at once, before profile's update comes back.
+ *
+ * @generated from message oo.notify.v1.ChannelUnsubscribed
+ */
+export type ChannelUnsubscribedJson = {
+  /**
+   * The user the signed link named (also the CloudEvents `ce-subject`).
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId?: string;
+
+  /**
+   * The channel turned off: `email` or `push`.
+   *
+   * @generated from field: string channel = 2;
+   */
+  channel?: string;
+
+  /**
+   * When the user unsubscribed.
+   *
+   * @generated from field: google.protobuf.Timestamp unsubscribed_at = 3;
+   */
+  unsubscribedAt?: TimestampJson;
+};
+
+/**
+ * Describes the message oo.notify.v1.ChannelUnsubscribed.
+ * Use `create(ChannelUnsubscribedSchema)` to create a new message.
+ */
+export const ChannelUnsubscribedSchema: GenMessage<ChannelUnsubscribed, {jsonType: ChannelUnsubscribedJson}> = /*@__PURE__*/
+  messageDesc(file_oo_notify_v1_notify, 1);
 
