@@ -1,4 +1,5 @@
 import type { Logger } from '@oo/logger';
+import { startPollLoop, type PollLoop } from '@oo/service';
 import { leaseDueConnections } from './sync-lease.repository';
 import { runSync, type SyncRunResult, type SyncRunnerDeps } from './sync-runner';
 
@@ -30,25 +31,11 @@ export interface SyncScheduler {
  */
 export function startSyncScheduler(deps: SyncRunnerDeps, options: SyncSchedulerOptions): SyncScheduler {
   const inFlight = new Set<Promise<void>>();
-  let timer: NodeJS.Timeout | undefined;
-  let looking = false;
-  let again = false;
-  let stopped = false;
-
-  const schedule = (ms: number) => {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => void look(), ms);
-    timer.unref();
-  };
-
-  async function look(): Promise<void> {
-    if (looking) {
-      again = true;
-      return;
-    }
-    looking = true;
-    try {
+  const loop: PollLoop = startPollLoop({
+    what: 'look for due connections',
+    intervalMs: options.tickMs,
+    log: options.log,
+    pass: async () => {
       const free = options.concurrency - inFlight.size;
       const leased = free > 0 ? await leaseDueConnections(deps.db, deps.owner, free, deps.timing.leaseMs) : [];
       for (const conn of leased) {
@@ -57,27 +44,18 @@ export function startSyncScheduler(deps: SyncRunnerDeps, options: SyncSchedulerO
           .catch((err: unknown) => options.log.error({ err, connectionId: conn.connection_id }, 'a sync could not record its outcome; its lease runs out and it is tried again'))
           .finally(() => {
             inFlight.delete(run);
-            schedule(0);
+            // A free slot looks for more work at once.
+            loop.poke();
           });
         inFlight.add(run);
       }
-    } catch (err) {
-      options.log.warn({ err }, 'could not look for due connections');
-    } finally {
-      looking = false;
-      if (again) {
-        again = false;
-        schedule(0);
-      } else schedule(options.tickMs);
-    }
-  }
-
-  schedule(0);
+      return false;
+    },
+  });
   return {
-    poke: () => schedule(0),
+    poke: () => loop.poke(),
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
+      await loop.stop();
       await Promise.allSettled([...inFlight]);
     },
   };
