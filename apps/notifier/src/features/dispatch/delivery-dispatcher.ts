@@ -1,5 +1,6 @@
 import { sql } from '@oo/db';
 import type { Logger } from '@oo/logger';
+import { startPollLoop, type PollLoop } from '@oo/service';
 import type { DeliveriesTable } from '../../db/database';
 import type { DeliveryOutcome } from '../channels/channel';
 import { enqueueDelivered, enqueueFailed, type NotifierEnqueue } from '../deliveries/delivery-events';
@@ -23,50 +24,52 @@ export interface DispatcherDeps extends AttemptDeps {
 type Due = DeliveriesTable & { attempts: number };
 
 /**
- * Sends due deliveries: leases a batch (`for update skip locked`, so instances never send one
- * twice at once), runs the rules again (a consent withdrawn since the request stops it), tries
- * the channels in order and records the outcome with its event in one transaction. A transient
- * failure is tried again with back-off while `not_after` allows.
+ * Sends due deliveries, up to `batch` at once: leases them (`for update skip locked`, so instances
+ * never send one twice at once), runs the rules again (a consent withdrawn since the request
+ * stops it), tries the channels in order and records the outcome with its event in one
+ * transaction. A transient failure is tried again with back-off while `not_after` allows.
  *
  * @example
  * const dispatcher = startDeliveryDispatcher(deps); // dispatcher.poke() after a new request; await dispatcher.stop()
  */
 export function startDeliveryDispatcher(deps: DispatcherDeps) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-  let stopped = false;
+  // Up to `batch` deliveries are settled at once, each freeing its slot when done: a slow mail
+  // server holds up its own deliveries, not the pushes leased with them.
+  const settling = new Set<Promise<void>>();
+  // Refilled by halves (a lease per freed slot would be a query per delivery). `backlog`: the
+  // last lease took all the room there was, so more may be due once half is free again.
+  const refillAt = Math.ceil(deps.batch / 2);
+  let backlog = false;
 
-  const schedule = (ms: number) => {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => void tick(), ms);
-    timer.unref();
-  };
-
-  async function tick(): Promise<void> {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = (async () => {
+  const loop: PollLoop = startPollLoop({
+    what: 'look for due deliveries',
+    intervalMs: deps.tickMs,
+    log: deps.log,
+    pass: async () => {
+      const room = deps.batch - settling.size;
+      backlog = room < refillAt;
+      if (backlog) return false;
+      // Due by the service's clock (the one the rules and deferrals use); leases by the database's.
       const { rows } = await sql<Due>`
         update deliveries set lease_until = now() + ${deps.leaseMs} * interval '1 millisecond'
         where delivery_id in (
           select delivery_id from deliveries
-          where status in ('pending', 'deferred') and next_attempt_at <= now() and (lease_until is null or lease_until < now())
-          order by next_attempt_at limit ${deps.batch} for update skip locked)
+          where status in ('pending', 'deferred') and next_attempt_at <= ${deps.clock()} and (lease_until is null or lease_until < now())
+          order by next_attempt_at limit ${room} for update skip locked)
         returning *`.execute(deps.db);
-      await Promise.all(rows.map((d) => settle(d).catch((err: unknown) => deps.log.error({ err, deliveryId: d.delivery_id }, 'a delivery could not be settled; its lease runs out and it is tried again'))));
-      if (rows.length === deps.batch) again = true;
-    })()
-      .catch((err: unknown) => deps.log.warn({ err }, 'could not look for due deliveries'))
-      .finally(() => {
-        running = undefined;
-        schedule(again ? 0 : deps.tickMs);
-        again = false;
-      });
-  }
+      backlog = rows.length === room;
+      for (const d of rows) {
+        const done: Promise<void> = settle(d)
+          .catch((err: unknown) => deps.log.error({ err, deliveryId: d.delivery_id }, 'a delivery could not be settled; its lease runs out and it is tried again'))
+          .finally(() => {
+            settling.delete(done);
+            if (backlog && deps.batch - settling.size >= refillAt) loop.poke();
+          });
+        settling.add(done);
+      }
+      return false;
+    },
+  });
 
   async function settle(d: Due): Promise<void> {
     const now = deps.clock();
@@ -82,7 +85,8 @@ export function startDeliveryDispatcher(deps: DispatcherDeps) {
     for (const channel of decision.channels) {
       const outcome = await attemptChannel(deps, channel, d, now);
       last = { channel, outcome };
-      if (outcome.kind === 'delivered') return record(d, { status: 'delivered', channel, reason: null, detail: null }, now);
+      // Stamped when the push service or mail server accepted it, not when the attempt began.
+      if (outcome.kind === 'delivered') return record(d, { status: 'delivered', channel, reason: null, detail: null }, deps.clock());
       if (outcome.kind === 'retry') retryAfterMs = Math.max(retryAfterMs ?? 0, outcome.retryAfterMs ?? 0);
     }
     const detail = last ? `${last.channel}: ${last.outcome.kind === 'delivered' ? '' : last.outcome.detail}` : 'no channel';
@@ -115,13 +119,11 @@ export function startDeliveryDispatcher(deps: DispatcherDeps) {
     deps.onSettled?.(result.status, result.channel, now.getTime() - d.requested_at.getTime());
   }
 
-  schedule(0);
   return {
-    poke: () => schedule(0),
+    poke: () => loop.poke(),
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+      await loop.stop();
+      await Promise.all(settling);
     },
   };
 }

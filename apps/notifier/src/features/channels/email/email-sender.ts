@@ -1,6 +1,6 @@
 // The e-mail channel: one pooled SMTP transport to the relay, and the translation of what the
 // relay answers into a DeliveryOutcome. The SMTP password never leaves this file: outcome details
-// name the host and the login, and any text that would carry the password is scrubbed.
+// name the host and the login, and any text that would carry the password or an address is scrubbed.
 import { createTransport } from 'nodemailer';
 import type { DeliveryOutcome, EmailMessage } from '../channel';
 
@@ -66,7 +66,14 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
     disableFileAccess: true,
     disableUrlAccess: true,
   });
-  const scrub = (text: string) => (endpoint.pass.length >= 3 ? text.split(endpoint.pass).join('***') : text);
+  // Mail servers quote the recipient in their replies; details are for people and the event
+  // stream, which must never carry an address (NotificationFailed.detail). Our own login@host stays.
+  const withoutAddresses = (text: string) => text.replace(/[^\s<>"'@,;:()]+@[^\s<>"'@,;:()]+/g, '<address>');
+  const scrub = (text: string) =>
+    (endpoint.pass.length >= 3 ? text.split(endpoint.pass).join('***') : text)
+      .split(where)
+      .map(withoutAddresses)
+      .join(where);
   const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(options.from)?.[1] ?? 'oo.local';
 
   return {
