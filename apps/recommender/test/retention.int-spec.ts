@@ -1,5 +1,5 @@
 import { createDb, migrateToLatest, sql, type Kysely } from '@oo/db';
-import { markUserErased, type EventsDatabase } from '@oo/events';
+import { erasedUserDigest, markUserErased, type EventsDatabase } from '@oo/events';
 import { createLogger } from '@oo/logger';
 import { startErasedUserPruning } from '@oo/service';
 import { createTestSchema, type TestSchema } from '@oo/testing';
@@ -70,8 +70,8 @@ describe('recommender retention', () => {
     const events = db as unknown as Kysely<EventsDatabase>;
     await markUserErased(events, 'erased-old');
     await markUserErased(events, 'erased-recent');
-    await sql`update event_erased_user set erased_at = ${daysAgo(181)} where user_key = 'erased-old'`.execute(db);
-    await sql`update event_erased_user set erased_at = ${daysAgo(1)} where user_key = 'erased-recent'`.execute(db);
+    await sql`update event_erased_user set erased_at = ${daysAgo(181)} where user_key = ${erasedUserDigest('erased-old')}`.execute(db);
+    await sql`update event_erased_user set erased_at = ${daysAgo(1)} where user_key = ${erasedUserDigest('erased-recent')}`.execute(db);
 
     const pruning = startRetentionPruning({ db, log, clock: () => now, retentionDays: 180, batchSize: 2 });
     try {
@@ -91,7 +91,7 @@ describe('recommender retention', () => {
     expect(await ids('tip_feedback')).toEqual([recent[0]?.decision_id]);
     expect((await db.selectFrom('tasks').select('task_id').orderBy('task_id').execute()).map((t) => t.task_id)).toEqual(['gone-recent', 'live-old']);
     const { rows } = await sql<{ user_key: string }>`select user_key from event_erased_user`.execute(db);
-    expect(rows).toEqual([{ user_key: 'erased-recent' }]);
+    expect(rows).toEqual([{ user_key: erasedUserDigest('erased-recent') }]);
   });
 
   it('stops at maxBatches per round and finishes on the next', async () => {

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { EventsDatabase } from './events.tables';
 
-// A user erased from this service's schema. Kept so that events about the user that arrive late
-// (a redelivery, a replay, another service's outbox catching up) change nothing.
+// A user erased from this service's schema, by a digest of the id (see erasedUserDigest). Kept so
+// that events about the user that arrive late (a redelivery, a replay, another service's outbox
+// catching up) change nothing.
 
 export const createErasedUsers: Migration = {
   async up(db: Kysely<unknown>) {
@@ -37,9 +39,17 @@ export async function lockUserForEvents(db: Kysely<EventsDatabase>, userKey: str
   ).execute(db);
 }
 
-/** Records that the user was erased here; idempotent. */
+/**
+ * What the record of an erased user holds instead of the id: SHA-256 of it, hex (the same as
+ * Postgres's `encode(sha256(convert_to(id, 'UTF8')), 'hex')`, which `event_claim` compares).
+ */
+export function erasedUserDigest(userKey: string): string {
+  return createHash('sha256').update(userKey, 'utf8').digest('hex');
+}
+
+/** Records that the user was erased here (by digest, so no row keeps the id); idempotent. */
 export async function markUserErased(db: Kysely<EventsDatabase>, userKey: string): Promise<void> {
-  await sql`insert into event_erased_user (user_key) values (${userKey}) on conflict (user_key) do nothing`.execute(db);
+  await sql`insert into event_erased_user (user_key) values (${erasedUserDigest(userKey)}) on conflict (user_key) do nothing`.execute(db);
 }
 
 /**
@@ -49,7 +59,7 @@ export async function markUserErased(db: Kysely<EventsDatabase>, userKey: string
  * if (await isUserErased(eventsDb(trx), event.userId)) return 'erased';
  */
 export async function isUserErased(db: Kysely<EventsDatabase>, userKey: string): Promise<boolean> {
-  const { rows } = await sql<{ one: number }>`select 1 as one from event_erased_user where user_key = ${userKey}`.execute(db);
+  const { rows } = await sql<{ one: number }>`select 1 as one from event_erased_user where user_key = ${erasedUserDigest(userKey)}`.execute(db);
   return rows.length > 0;
 }
 

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import type { MigrationSet } from '@oo/db';
 import { createClaimFunction } from './inbox-claim.migration';
 import { createOutboxClaimFunction } from './outbox-claim.migration';
+import { digestErasedUsers } from './erased-user-digest.migration';
 import { createErasedUsers } from './erased-users';
 import { OUTBOX_CHANNEL } from './events.tables';
 
@@ -129,4 +130,5 @@ export const eventsMigrations: MigrationSet = {
   '2026_12_01_204600_create_outbox_dead': createOutboxDead,
   '2026_12_02_160000_create_claim_function': createClaimFunction,
   '2026_12_02_170000_create_outbox_claim_function': createOutboxClaimFunction,
+  '2026_12_03_100000_digest_erased_users': digestErasedUsers,
 };

@@ -46,7 +46,7 @@ export { eventsMigrations } from './events.migrations';
 export type { EventsDatabase } from './events.tables';
 export { enqueueEvent, enqueueEventWith, type EnqueuedEvent, type EnqueueOptions } from './outbox';
 export { eraseUserEventState } from './user-erasure';
-export { isUserErased, markUserErased, pruneErasedUsers } from './erased-users';
+export { erasedUserDigest, isUserErased, markUserErased, pruneErasedUsers } from './erased-users';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayHealth, type OutboxRelayOptions } from './outbox-relay';
 export { startConsumer, type ConsumerOptions, type ReceivedEvent, type RunningConsumer } from './consumer';
 export {

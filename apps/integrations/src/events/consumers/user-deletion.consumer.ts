@@ -28,7 +28,7 @@ export async function handleUserDeletion(
   // Before the receipt: this also drops the user's pending outbox rows, and the receipt must not be one of them.
   await eraseUserEventState(trx, userId);
   const completedAt = deps.clock();
-  const receipt = create(DeletionReceiptSchema, { userId, requestId, service: 'integrations', completedAt: timestampFromDate(completedAt) });
-  // Unsequenced: a per-user counter row would outlive the erasure it reports.
-  await deps.enqueue(trx, 'users.deletion.receipt', receipt, { userId, time: completedAt, sequenced: false });
+  const receipt = create(DeletionReceiptSchema, { requestId, service: 'integrations', completedAt: timestampFromDate(completedAt) });
+  // No user on it: its outbox row must not outlive the erasure it reports with the user's id.
+  await deps.enqueue(trx, 'users.deletion.receipt', receipt, { time: completedAt, sequenced: false });
 }

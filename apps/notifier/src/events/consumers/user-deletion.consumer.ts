@@ -22,6 +22,7 @@ export async function handleUserDeletion(
   }
   await eraseUserEventState(trx, userId);
   const completedAt = deps.clock();
-  const receipt = create(DeletionReceiptSchema, { userId, requestId, service: 'notifier', completedAt: timestampFromDate(completedAt) });
-  await deps.enqueue(trx, 'users.deletion.receipt', receipt, { userId, time: completedAt, sequenced: false });
+  const receipt = create(DeletionReceiptSchema, { requestId, service: 'notifier', completedAt: timestampFromDate(completedAt) });
+  // No user on it: its outbox row must not outlive the erasure it reports with the user's id.
+  await deps.enqueue(trx, 'users.deletion.receipt', receipt, { time: completedAt, sequenced: false });
 }

@@ -23,12 +23,11 @@ export function userDeletionHandler(deps: { clock: Clock; enqueue: Enqueue<typeo
     if (!request.userId || !request.requestId) throw new PermanentEventError('deletion request lacks a user or a request id');
     await eraseProfileUser(trx, request.userId);
     const receipt = create(DeletionReceiptSchema, {
-      userId: request.userId,
       requestId: request.requestId,
       service: 'profile',
       completedAt: timestampFromDate(deps.clock()),
     });
-    // Unsequenced: a per-user counter row would outlive the erasure it reports.
-    await deps.enqueue(trx, 'users.deletion.receipt', receipt, { userId: request.userId, sequenced: false });
+    // No user on it (and unsequenced): its outbox row must not outlive the erasure it reports with the user's id.
+    await deps.enqueue(trx, 'users.deletion.receipt', receipt, { sequenced: false });
   };
 }

@@ -18,11 +18,11 @@ export function userDeletionHandler(deps: { clock: Clock; enqueue: EnqueueEvent 
     await eraseUser(trx, request.userId);
     const completedAt = deps.clock();
     const receipt = create(DeletionReceiptSchema, {
-      userId: request.userId,
       requestId: request.requestId,
       service: 'recommender',
       completedAt: timestampFromDate(completedAt),
     });
-    await deps.enqueue(trx, 'users.deletion.receipt', receipt, { userId: request.userId, time: completedAt, sequenced: false });
+    // No user on it: its outbox row must not outlive the erasure it reports with the user's id.
+    await deps.enqueue(trx, 'users.deletion.receipt', receipt, { time: completedAt, sequenced: false });
   };
 }

@@ -21,8 +21,9 @@ export async function eraseUser(trx: Transaction<MlDatabase>, enqueue: Enqueue<t
   await trx.deleteFrom('decisions').where('user_id', '=', userId).execute();
   await trx.updateTable('learned_observations').set({ user_id: null }).where('user_id', '=', userId).where('kind', '=', 'reward').execute();
   await eraseUserEventState(trx, userId);
-  const receipt = create(DeletionReceiptSchema, { userId, requestId, service: 'ml-serving', completedAt: timestampFromDate(now) });
-  await enqueue(trx, 'users.deletion.receipt', receipt, { userId, sequenced: false });
+  const receipt = create(DeletionReceiptSchema, { requestId, service: 'ml-serving', completedAt: timestampFromDate(now) });
+  // No user on it: its outbox row must not outlive the erasure it reports with the user's id.
+  await enqueue(trx, 'users.deletion.receipt', receipt, { sequenced: false });
   // Last: the counter's row lock is held until commit.
   await appendObservations(trx, [{ kind: 'forget', user_id: userId }], now);
 }

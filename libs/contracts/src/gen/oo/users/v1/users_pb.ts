@@ -172,7 +172,9 @@ export const DeletionRequestedSchema: GenMessage<DeletionRequested, {jsonType: D
  */
 export type DeletionReceipt = Message<"oo.users.v1.DeletionReceipt"> & {
   /**
-   * The erased user (also the CloudEvents `ce-subject`).
+   * Empty: a receipt names only its request, so that no stored copy of it (an outbox row kept
+   * until it is purged) carries the id of the user it reports erased. Receipts from before this
+   * rule carried the user id here and in `ce-subject`.
    *
    * @generated from field: string user_id = 1;
    */
@@ -209,7 +211,9 @@ export type DeletionReceipt = Message<"oo.users.v1.DeletionReceipt"> & {
  */
 export type DeletionReceiptJson = {
   /**
-   * The erased user (also the CloudEvents `ce-subject`).
+   * Empty: a receipt names only its request, so that no stored copy of it (an outbox row kept
+   * until it is purged) carries the id of the user it reports erased. Receipts from before this
+   * rule carried the user id here and in `ce-subject`.
    *
    * @generated from field: string user_id = 1;
    */
