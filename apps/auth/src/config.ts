@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseServiceSchema, bool, durationMs, httpUrl } from '@oo/config';
+import { baseServiceSchema, bool, durationMs, httpUrl, int } from '@oo/config';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -29,6 +29,8 @@ export const authConfigSchema = baseServiceSchema('auth')
     OIDC_ALLOW_HTTP: bool(false),
     AUTH_KEY_ENCRYPTION_KEY: encryptionKey,
     /** A person's access token lives this long (at most 10 minutes). */
+    /** Days every service has to erase a deleted user before the deletion counts as overdue (a metric, an alert). */
+    DELETION_DEADLINE_DAYS: int({ min: 1, max: 90, default: 30 }),
     ACCESS_TOKEN_TTL_MS: durationMs(10 * MINUTE).pipe(z.number().max(10 * MINUTE, 'at most 10 minutes')),
     /** A service's token (client credentials) lives this long. */
     SERVICE_TOKEN_TTL_MS: durationMs(10 * MINUTE).pipe(z.number().max(60 * MINUTE, 'at most an hour')),

@@ -16,6 +16,7 @@ export const AuthError = defineServiceErrors('AuthError', {
   AUTH_INVALID_REQUEST: 400,
   AUTH_SESSION_NOT_FOUND: 401,
   AUTH_USER_NOT_FOUND: 404,
+  AUTH_DELETION_NOT_FOUND: 404,
   /** OAuth token endpoint errors (RFC 6749 §5.2): the problem also carries `error`. */
   AUTH_INVALID_GRANT: 400,
   AUTH_INVALID_CLIENT: 401,

@@ -1,10 +1,12 @@
 import { subjects } from '@oo/contracts';
-import { defineService, type Kit } from '@oo/service';
+import { defineService, findNatsDefinitions, type Kit } from '@oo/service';
 import { createRoutes } from './app';
 import { authConfigSchema, type AuthConfig } from './config';
 import type { AuthDatabase } from './db/database';
 import { authMigrations } from './db/migrations';
-import { recordDeletionReceipt } from './events/consumers/deletion-receipt.consumer';
+import { loadDeletionHolders } from './features/deletion/deletion-holders';
+import { deletionReceiptHandler } from './features/deletion/deletion.service';
+import { startDeletionWatch } from './features/deletion/deletion-watch';
 import { startSigningKeys } from './features/keys/signing-keys.setup';
 import { syncServiceClients } from './features/service-clients/service-clients.service';
 import { createRelyingParty } from './features/sign-in/oidc-relying-party';
@@ -25,6 +27,7 @@ async function setupAuth(kit: AuthKit) {
     log: kit.log,
   });
   await syncServiceClients(kit, config.SERVICE_CLIENTS_FILE);
+  const deletion = { holders: await loadDeletionHolders(findNatsDefinitions(process.env)), deadlineDays: config.DELETION_DEADLINE_DAYS };
   // Keep this the last step that can fail: it starts the rotation timer, which only the stop step ends.
   const keys = await startSigningKeys(kit);
   const tokens = createTokenIssuer({
@@ -34,7 +37,8 @@ async function setupAuth(kit: AuthKit) {
     accessTokenTtlMs: config.ACCESS_TOKEN_TTL_MS,
     serviceTokenTtlMs: config.SERVICE_TOKEN_TTL_MS,
   });
-  return { relyingParty, keys, tokens };
+  const deletionWatch = startDeletionWatch({ db: kit.db, clock: kit.clock, log: kit.log, registry: kit.registry });
+  return { relyingParty, keys, tokens, deletion, deletionWatch };
 }
 
 /** What auth's routes and handlers receive: the kit and its own parts. */
@@ -52,12 +56,15 @@ export const authService = defineService<AuthDatabase>()({
   subjects,
   setup: setupAuth,
   routes: (ctx) => createRoutes(ctx),
-  stop: [{ name: 'stop signing-key rotation', run: (ctx) => ctx.keys.stop() }],
+  stop: [
+    { name: 'stop signing-key rotation', run: (ctx) => ctx.keys.stop() },
+    { name: 'stop the deletion watch', run: (ctx) => ctx.deletionWatch.stop() },
+  ],
   subscriptions: [
     {
       durable: 'auth__deletion_receipt',
       subject: 'users.deletion.receipt',
-      handler: (trx, event) => recordDeletionReceipt(trx, event.message),
+      handler: (trx, event, ctx) => deletionReceiptHandler(ctx)(trx, event.message, event.time),
     },
   ],
 });

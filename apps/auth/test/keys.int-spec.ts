@@ -49,7 +49,7 @@ describe('auth signing keys', () => {
   const verifyAtJwks = (token: string) =>
     createJwtVerifier({ issuer: h.auth.issuer, jwksUrl: `${h.baseUrl}/.well-known/jwks.json`, now: clock.now, cacheSize: 0 }).verify(token);
   const storedKeys = () => h.db.selectFrom('signing_keys').selectAll().orderBy('signs_from').execute();
-  const mint = () => h.ctx.tokens.mintAccessToken({ userId: 'ada', roles: ['admin'], sessionId: '7d1c3f0e-8a9b-4c2d-9e1f-0a1b2c3d4e5f' });
+  const mint = () => h.ctx.tokens.mintAccessToken({ userId: 'ada', roles: ['admin'], sessionId: '7d1c3f0e-8a9b-4c2d-9e1f-0a1b2c3d4e5f', authTime: clock.now() });
 
   beforeAll(async () => {
     h = await start();

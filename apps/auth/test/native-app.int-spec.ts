@@ -80,12 +80,17 @@ describe('auth native apps', () => {
   it('rotates the refresh token on every use', async () => {
     const { pkce, code } = await nativeCode('Dora');
     const first = await exchange(code, pkce.verifier);
+    const signedInAt = claimsOf(first.body['access_token'])['auth_time'];
+    expect(Math.abs(Number(signedInAt) - t.clock.now().getTime() / 1000)).toBeLessThan(5);
+    t.clock.advance(20 * 60_000);
     const second = await refresh(first.body['refresh_token'] as string);
     expect(second.status).toBe(200);
     expect(second.body['refresh_token']).not.toBe(first.body['refresh_token']);
     const third = await refresh(second.body['refresh_token'] as string);
     expect(third.status).toBe(200);
     expect(claimsOf(third.body['access_token'])['sid']).toBe(claimsOf(first.body['access_token'])['sid']);
+    // A refresh is not a sign-in: auth_time stays the family's start (a step-up check sees an old sign-in).
+    expect(claimsOf(third.body['access_token'])['auth_time']).toBe(signedInAt);
   });
 
   it('revokes the whole family when a used refresh token comes back, and publishes users.revoked', async () => {

@@ -97,8 +97,23 @@ export interface ServiceClientsTable {
 export interface DeletionReceiptsTable {
   request_id: string;
   service: string;
-  user_id: string;
+  /** Receipts name only their request; rows from before that rule are cleared when the deletion completes. */
+  user_id: string | null;
   completed_at: Date;
+}
+
+/** One account deletion, from the request until every service holding user data has answered. */
+export interface DeletionRequestsTable {
+  request_id: string;
+  /** Null once completed. */
+  user_id: string | null;
+  /** SHA-256 of `<request_id>:<user_id>`, hex: given both, anyone can check this is their deletion. */
+  subject_digest: string;
+  /** The services expected to send a receipt, as the NATS definitions said when it was requested. */
+  holders: string[];
+  requested_at: Date;
+  due_at: Date;
+  completed_at: Date | null;
 }
 
 /** The `auth` schema: everything auth owns and nothing else (plus the outbox and inbox of @oo/events). */
@@ -113,4 +128,5 @@ export interface AuthDatabase {
   signing_keys: SigningKeysTable;
   service_clients: ServiceClientsTable;
   deletion_receipts: DeletionReceiptsTable;
+  deletion_requests: DeletionRequestsTable;
 }

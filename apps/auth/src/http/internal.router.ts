@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { requireAuth, requireServiceOrAdmin } from '@oo/http';
 import type { AuthContext } from '../service';
+import { deletionsRouter } from './deletions.router';
 import { sessionsRouter } from './sessions.router';
 import { signInRouter } from './sign-in.router';
 import { usersRouter } from './users.router';
@@ -14,6 +15,6 @@ import { usersRouter } from './users.router';
 export function internalRouter(ctx: AuthContext): Router {
   const router = Router();
   router.use('/internal', requireAuth(ctx.verifier), requireServiceOrAdmin(['gateway']));
-  router.use(signInRouter(ctx), sessionsRouter(ctx), usersRouter(ctx));
+  router.use(signInRouter(ctx), sessionsRouter(ctx), usersRouter(ctx), deletionsRouter(ctx));
   return router;
 }

@@ -22,7 +22,7 @@ export function usersRouter(ctx: AuthContext): Router {
   });
   router.post('/internal/v1/users/:userId/deletion', async (req, res) => {
     const { userId } = validate(userParams, req.params, 'params');
-    res.status(202).json(await requestDeletion(ctx, userId));
+    res.status(202).json(await requestDeletion({ ...ctx, ...ctx.deletion }, userId));
   });
   return router;
 }

@@ -79,4 +79,13 @@ describe('VerifiedTokenCache', () => {
     expect([cache.get('a', 0), cache.get('b', 0), cache.get('c', 0)]).toEqual([undefined, 2, 3]);
     expect(cache.get('b', 1000)).toBeUndefined();
   });
+
+  it('reads auth_time as the moment of sign-in, and refuses one that is not a number', async () => {
+    const tokens = await createTokenFactory();
+    const verifier = createJwtVerifier({ issuer: ISSUER, jwks: tokens.jwks, cacheSize: 0 });
+    const signedIn = Math.floor(Date.now() / 1000) - 300;
+    expect(await verifier.verify(await tokens.sign({ claims: { sub: 'ana', auth_time: signedIn } }))).toMatchObject({ authTime: new Date(signedIn * 1000) });
+    expect((await verifier.verify(await tokens.sign({ claims: { sub: 'ana' } }))).authTime).toBeUndefined();
+    await expect(verifier.verify(await tokens.sign({ claims: { sub: 'ana', auth_time: 'yesterday' } }))).rejects.toMatchObject({ code: 'AUTH_INVALID_TOKEN' });
+  });
 });

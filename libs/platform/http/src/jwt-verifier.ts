@@ -30,6 +30,8 @@ export interface Principal {
   isAdmin: boolean;
   /** Set only for service tokens: the calling service's name. */
   service?: string;
+  /** When the person signed in (OIDC `auth_time`), for routes that want a recent sign-in; absent when the token does not say. */
+  authTime?: Date;
 }
 
 export type AuthErrorCode = 'AUTH_INVALID_TOKEN' | 'AUTH_KEYS_UNAVAILABLE';
@@ -141,7 +143,9 @@ function toPrincipal(payload: JWTPayload): Principal {
   }
   if (use !== 'access') throw new AuthError('AUTH_INVALID_TOKEN', "the token's token_use claim is not acceptable");
   const roles = rolesOf(payload);
-  return { userId, roles, isAdmin: roles.includes('admin') };
+  const authTime = payload['auth_time'];
+  if (authTime !== undefined && (typeof authTime !== 'number' || !Number.isFinite(authTime))) throw new AuthError('AUTH_INVALID_TOKEN', 'the auth_time claim must be a number of seconds');
+  return { userId, roles, isAdmin: roles.includes('admin'), ...(authTime === undefined ? {} : { authTime: new Date(authTime * 1000) }) };
 }
 
 function describe(err: unknown): string {

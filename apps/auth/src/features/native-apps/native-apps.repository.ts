@@ -47,6 +47,7 @@ export function lockRefreshToken(db: Executor<AuthDatabase>, tokenHash: Buffer) 
       'refresh_families.user_id',
       'refresh_families.client_id',
       'refresh_families.absolute_expires_at as family_expires_at',
+      'refresh_families.created_at as family_created_at',
       'refresh_families.revoked_at as family_revoked_at',
     ])
     .where('refresh_tokens.token_hash', '=', tokenHash)

@@ -79,13 +79,14 @@ function nativeClient(deps: Pick<AuthContext, 'config'>, params: Readonly<Record
 
 // A new refresh token in the family and an access token whose `sid` is the family, so that
 // revoking the family (users.revoked with that session id) ends its access tokens too.
-async function issueTokens(trx: Transaction<AuthDatabase>, deps: NativeDeps, family: { familyId: string; userId: string; clientId: string; expiresAt: Date }): Promise<TokenResponse> {
+async function issueTokens(trx: Transaction<AuthDatabase>, deps: NativeDeps, family: { familyId: string; userId: string; clientId: string; expiresAt: Date; signedInAt: Date }): Promise<TokenResponse> {
   const now = deps.clock();
   const refresh = newOpaqueSecret();
   const expiresAt = new Date(Math.min(now.getTime() + deps.config.REFRESH_TOKEN_TTL_MS, family.expiresAt.getTime()));
   await insertRefreshToken(trx, { tokenHash: refresh.hash, familyId: family.familyId, issuedAt: now, expiresAt });
   const roles = await rolesOf(trx, deps.config.ADMIN_SUBJECTS, family.userId);
-  const minted = await deps.tokens.mintAccessToken({ userId: family.userId, roles, sessionId: family.familyId, clientId: family.clientId });
+  // A refresh keeps the time of the sign-in that started the family: refreshing is not signing in.
+  const minted = await deps.tokens.mintAccessToken({ userId: family.userId, roles, sessionId: family.familyId, clientId: family.clientId, authTime: family.signedInAt });
   const expiresIn = Math.max(0, Math.round((new Date(minted.expiresAt).getTime() - now.getTime()) / 1000));
   return { access_token: minted.token, token_type: 'Bearer', expires_in: expiresIn, refresh_token: refresh.value };
 }
@@ -121,7 +122,7 @@ export async function exchangeAuthorizationCode(deps: NativeDeps, params: Readon
     await pruneEndedRefreshTokens(trx, now);
     await insertFamily(trx, { familyId, userId: row.user_id, clientId, createdAt: now, absoluteExpiresAt: familyExpiresAt });
     await consumeAuthorizationCode(trx, row.code_hash, now, familyId);
-    return issueTokens(trx, deps, { familyId, userId: row.user_id, clientId, expiresAt: familyExpiresAt });
+    return issueTokens(trx, deps, { familyId, userId: row.user_id, clientId, expiresAt: familyExpiresAt, signedInAt: now });
   });
   // Thrown after the commit: a replay's revocation must stick.
   if (typeof outcome === 'string') throw invalidGrant(outcome);
@@ -152,7 +153,7 @@ export async function refreshTokens(deps: NativeDeps, params: Readonly<Record<st
     if (row.family_revoked_at) return 'the refresh token was revoked';
     if (row.expires_at <= now || row.family_expires_at <= now) return 'the refresh token has expired';
     await markRefreshTokenUsed(trx, row.token_hash, now);
-    return issueTokens(trx, deps, { familyId: row.family_id, userId: row.user_id, clientId, expiresAt: row.family_expires_at });
+    return issueTokens(trx, deps, { familyId: row.family_id, userId: row.user_id, clientId, expiresAt: row.family_expires_at, signedInAt: row.family_created_at });
   });
   if (typeof outcome === 'string') throw invalidGrant(outcome);
   return outcome;

@@ -72,7 +72,7 @@ export async function accessTokenForSession(deps: SessionDeps, sessionToken: str
     if (!session || !isLive(session, now, deps.config.SESSION_IDLE_TIMEOUT_MS)) throw new AuthError('AUTH_SESSION_NOT_FOUND', 'the session has ended; sign in again');
     await touchSession(trx, session.session_id, now);
     const roles = await rolesOf(trx, deps.config.ADMIN_SUBJECTS, session.user_id);
-    const minted = await deps.tokens.mintAccessToken({ userId: session.user_id, roles, sessionId: session.session_id });
+    const minted = await deps.tokens.mintAccessToken({ userId: session.user_id, roles, sessionId: session.session_id, authTime: session.created_at });
     return { accessToken: minted.token, expiresAt: new Date(minted.expiresAt).toISOString(), userId: session.user_id, sessionId: session.session_id, csrfToken: session.csrf_token };
   });
 }

@@ -20,6 +20,8 @@ export interface AccessTokenRequest {
   sessionId?: string;
   /** The native app the token was issued to (`client_id`). */
   clientId?: string;
+  /** When the person last signed in for this session or family (OIDC `auth_time`): how fresh the sign-in is, for a step-up check. */
+  authTime: Date;
 }
 
 export interface MintedToken {
@@ -38,7 +40,7 @@ export interface TokenIssuer {
  *
  * @example
  * const tokens = createTokenIssuer({ keys, clock, issuer: config.AUTH_ISSUER, accessTokenTtlMs, serviceTokenTtlMs });
- * const { token, expiresAt } = await tokens.mintAccessToken({ userId, roles: [], sessionId });
+ * const { token, expiresAt } = await tokens.mintAccessToken({ userId, roles: [], sessionId, authTime: session.created_at });
  */
 export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
   const mint = async (subject: string, ttlMs: number, claims: Record<string, unknown>): Promise<MintedToken> => {
@@ -57,10 +59,11 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
     return { token, expiresAt: new Date(exp * 1000) };
   };
   return {
-    mintAccessToken: ({ userId, roles, sessionId, clientId }) =>
+    mintAccessToken: ({ userId, roles, sessionId, clientId, authTime }) =>
       mint(userId, deps.accessTokenTtlMs, {
         token_use: 'access',
         roles: [...roles],
+        auth_time: Math.floor(authTime.getTime() / 1000),
         ...(sessionId === undefined ? {} : { sid: sessionId }),
         ...(clientId === undefined ? {} : { client_id: clientId }),
       }),
