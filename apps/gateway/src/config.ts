@@ -26,6 +26,8 @@ export const gatewayConfigSchema = statelessServiceSchema('gateway').extend({
   /** Kept-alive connections per upstream. */
   UPSTREAM_MAX_SOCKETS: int({ min: 1, max: 1024, default: 64 }),
   /** Exchanged session cookies remembered (LRU) so a page's requests do not each ask auth. */
+  /** How recent the sign-in behind a token must be to delete the account (`auth_time`); older ones get 401 GATEWAY_REAUTH_REQUIRED. */
+  REAUTH_MAX_AGE_MS: durationMs(10 * 60_000),
   SESSION_CACHE_SIZE: int({ min: 0, max: 1_000_000, default: 10_000 }),
   /** Rate limits (in memory, per instance): requests per window per client IP and per signed-in user. */
   // Little's law: at the ~200 decisions/s one instance serves, 256 in flight is about a second of queue.

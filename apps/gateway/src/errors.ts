@@ -11,6 +11,8 @@ export const GatewayError = defineServiceErrors('GatewayError', {
   GATEWAY_SIGN_IN_FAILED: 400,
   GATEWAY_REFRESH_TOKEN_REQUIRED: 400,
   GATEWAY_SESSION_REQUIRED: 401,
+  /** The route wants a recent sign-in (account deletion): sign in again, then retry. */
+  GATEWAY_REAUTH_REQUIRED: 401,
   GATEWAY_USER_REQUIRED: 403,
   GATEWAY_CSRF_FAILED: 403,
   GATEWAY_ADMIN_REQUIRED: 403,

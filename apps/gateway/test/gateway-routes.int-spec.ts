@@ -106,6 +106,26 @@ describe('the gateway API for an app with a bearer token', () => {
     expect((await call('POST', '/v1/admin/keys/rotate', 'root')).body).toMatchObject({ signingKid: expect.any(String) });
   });
 
+  it('deletes an account only after a recent sign-in, and shows the progress without a session', async () => {
+    const asUser = async (authTime?: number) => ({ token: await s.tokenFor('del-ada', authTime === undefined ? {} : { auth_time: authTime }) });
+    const nowSec = Math.floor(Date.now() / 1000);
+    for (const stale of [undefined, nowSec - 20 * 60]) {
+      const refused = await send(s.baseUrl, 'DELETE', '/v1/me', await asUser(stale));
+      expect(refused).toMatchObject({ status: 401, body: { code: 'GATEWAY_REAUTH_REQUIRED' } });
+      expect(refused.type).toMatch(/^application\/problem\+json/);
+    }
+    const accepted = await send(s.baseUrl, 'DELETE', '/v1/me', await asUser(nowSec - 60));
+    expect(accepted).toMatchObject({ status: 202, body: { requestId: expect.any(String), dueAt: expect.any(String) } });
+    const statusUrl = accepted.body['statusUrl'] as string;
+    expect(statusUrl).toBe(`/v1/deletions/${accepted.body['requestId'] as string}`);
+    expect(await send(s.baseUrl, 'GET', statusUrl)).toMatchObject({ status: 200, body: { requestId: accepted.body['requestId'], status: 'pending' } });
+    expect((await send(s.baseUrl, 'GET', '/v1/deletions/not-a-request')).status).toBe(400);
+    expect((await send(s.baseUrl, 'GET', '/v1/deletions/00000000-0000-4000-8000-000000000000')).body).toMatchObject({ code: 'AUTH_DELETION_NOT_FOUND' });
+    expect((await call('GET', '/v1/admin/deletions', 'ada')).status).toBe(403);
+    expect(await call('GET', '/v1/admin/deletions?status=pending', 'root')).toMatchObject({ status: 200, body: { deletions: [expect.objectContaining({ requestId: accepted.body['requestId'] })] } });
+    expect((await call('GET', '/v1/admin/deletions?status=lost', 'root')).status).toBe(400);
+  });
+
   it('refuses a service token at the edge', async () => {
     const res = await send(s.baseUrl, 'GET', '/v1/me', { token: await s.tokenFor('recommender', { token_use: 'service' }) });
     expect(res.status).toBe(403);

@@ -10,6 +10,8 @@ export interface Caller {
   readonly isAdmin: boolean;
   /** `Bearer <access token>`, forwarded to the upstreams as is. */
   readonly authorization: string;
+  /** When the person signed in (the token's `auth_time`), for the routes that want a recent sign-in. */
+  readonly authTime?: Date;
   /** Present when the caller came with the web session cookie (CSRF applies). */
   readonly session?: { token: string; sessionId: string; csrfToken: string; expiresAtMs: number };
 }
@@ -51,7 +53,7 @@ export function authenticate(deps: CallerDeps): RequestHandler {
         if (!token) throw unauthorized('the Authorization header must be a Bearer token', { code: 'AUTH_INVALID_TOKEN' });
         const principal = await deps.verifier.verify(token).catch((err: unknown) => Promise.reject(tokenProblem(err)));
         userOnly(principal);
-        callers.set(res, { userId: principal.userId, isAdmin: principal.isAdmin, authorization: `Bearer ${token}` });
+        callers.set(res, { userId: principal.userId, isAdmin: principal.isAdmin, authorization: `Bearer ${token}`, ...(principal.authTime ? { authTime: principal.authTime } : {}) });
         next();
         return;
       }
@@ -66,6 +68,7 @@ export function authenticate(deps: CallerDeps): RequestHandler {
         userId: grant.userId,
         isAdmin: grant.principal.isAdmin,
         authorization: `Bearer ${grant.accessToken}`,
+        ...(grant.principal.authTime ? { authTime: grant.principal.authTime } : {}),
         session: { token: sessionToken, sessionId: grant.sessionId, csrfToken: grant.csrfToken, expiresAtMs: grant.expiresAtMs },
       });
       next();

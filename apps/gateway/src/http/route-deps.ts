@@ -14,6 +14,9 @@ export interface RouteDeps {
   cookies: CookieNames;
   /** PUBLIC_URL: the callback URL the provider redirected to is rebuilt from it. */
   publicUrl: string;
+  /** How recent a sign-in must be for a destructive route (REAUTH_MAX_AGE_MS), and the clock to judge it by. */
+  reauthMaxAgeMs: number;
+  clock: () => Date;
 }
 
 /** A query string from validated parameters (undefined ones left out), with its `?`. */

@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import type { z } from 'zod';
 import { GatewayError } from '../errors';
 import { accessTokenAnswer, callbackAnswer, meSchema, signInAnswer } from '../schemas/auth.schemas';
+import { deletionStartedSchema } from '../schemas/deletion.schemas';
 import type { UpstreamClient } from './upstream-client';
 
 export type SignInRequest =
@@ -48,6 +49,21 @@ export class AuthClient {
 
   async user(userId: string, res: Response): Promise<z.output<typeof meSchema>> {
     return checked(meSchema, (await this.send('GET', `/internal/v1/users/${encodeURIComponent(userId)}`, undefined, res)).body, 'GET /internal/v1/users');
+  }
+
+  /** Starts the account's deletion (auth signs the user out everywhere); the request id and deadline. */
+  async requestDeletion(userId: string, res: Response): Promise<z.output<typeof deletionStartedSchema>> {
+    return this.post(`/internal/v1/users/${encodeURIComponent(userId)}/deletion`, undefined, res, deletionStartedSchema);
+  }
+
+  /** A deletion's progress, piped: anyone holding the request id may ask (the answer never names the user). */
+  async deletion(requestId: string, res: Response): Promise<void> {
+    return this.upstream.pipe({ method: 'GET', path: `/internal/v1/deletions/${encodeURIComponent(requestId)}`, authorization: `Bearer ${await this.serviceToken()}` }, res);
+  }
+
+  /** An admin's own read of auth's internal API (auth checks the admin's token, not ours), piped. */
+  pipeAsCaller(path: string, authorization: string, res: Response): Promise<void> {
+    return this.upstream.pipe({ method: 'GET', path, authorization }, res);
   }
 
   /** Signing-key rotation: an admin's own call (auth checks the admin's token, not ours), piped. */

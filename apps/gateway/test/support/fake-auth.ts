@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createJwtVerifier } from '@oo/http';
@@ -63,6 +63,7 @@ export async function startFakeAuth(keys: TestAuth): Promise<FakeAuth> {
   const verifier = createJwtVerifier({ issuer: keys.issuer, jwks: JSON.parse(keys.jwks) });
   const attempts = new Map<string, Attempt>();
   const sessions = new Map<string, Session>();
+  const deletions = new Map<string, Record<string, unknown>>();
   const state = { exchanges: 0, calls: [] as string[], callbackUrls: [] as string[], revokedRefreshTokens: [] as string[], failWith: 0 };
   const accessToken = (userId: string, sid?: string) => keys.sign(userId, { roles: ADMINS.has(userId) ? ['admin'] : [], ...(sid ? { sid } : {}) });
   const createSession = (userId: string): string => {
@@ -104,6 +105,20 @@ export async function startFakeAuth(keys: TestAuth): Promise<FakeAuth> {
       state.revokedRefreshTokens.push(body['refreshToken'] ?? '');
       return send(res, 204);
     }
+    const deletion = /^\/internal\/v1\/users\/([^/]+)\/deletion$/.exec(path);
+    if (deletion && method === 'POST') {
+      const requestId = randomUUID();
+      const now = new Date();
+      deletions.set(requestId, { requestId, status: 'pending', requestedAt: now.toISOString(), dueAt: new Date(now.getTime() + 30 * 86_400_000).toISOString(), completedAt: null, subjectDigest: 'f'.repeat(64), services: [{ service: 'profile', erasedAt: null }] });
+      for (const [token, s] of sessions) if (s.userId === decodeURIComponent(deletion[1] ?? '')) sessions.delete(token);
+      return send(res, 202, { requestId, dueAt: deletions.get(requestId)?.dueAt });
+    }
+    const status = /^\/internal\/v1\/deletions\/([^/]+)$/.exec(path);
+    if (status && method === 'GET') {
+      const found = deletions.get(decodeURIComponent(status[1] ?? ''));
+      return found ? send(res, 200, found) : send(res, 404, problem(404, 'AUTH_DELETION_NOT_FOUND', 'no such deletion request'));
+    }
+    if (method === 'GET' && path === '/internal/v1/deletions') return send(res, 200, { deletions: [...deletions.values()], nextCursor: null });
     const user = /^\/internal\/v1\/users\/([^/]+)(\/revoke)?$/.exec(path);
     if (user && method === 'POST' && user[2]) {
       for (const [token, s] of sessions) if (s.userId === decodeURIComponent(user[1] ?? '')) sessions.delete(token);
@@ -144,7 +159,8 @@ export async function startFakeAuth(keys: TestAuth): Promise<FakeAuth> {
         if (!caller?.isAdmin) return send(res, 403, problem(403, 'AUTH_FORBIDDEN', 'admins only'));
         return send(res, 200, { signingKid: 'k2', publishedKids: ['k1', 'k2', 'k3'] });
       }
-      if (caller?.service !== 'gateway') return send(res, 403, problem(403, 'AUTH_FORBIDDEN', 'internal routes are for the gateway'));
+      // As auth's internal router: the gateway's service token, or an admin's own.
+      if (caller?.service !== 'gateway' && !caller?.isAdmin) return send(res, 403, problem(403, 'AUTH_FORBIDDEN', 'internal routes are for the gateway'));
       state.calls.push(`${req.method} ${path}`);
       await internal(req.method ?? 'GET', path, body, res);
     })().catch((err: unknown) => send(res, 500, problem(500, 'FAKE_AUTH_BUG', String(err))));
