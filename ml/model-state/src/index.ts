@@ -3,5 +3,6 @@ export { decodeVector, encodeVector } from './vector-codec';
 export { decodeReplica, decodeSnapshot, decodeUserSnapshot, encodeReplica, encodeSnapshot, encodeUserSnapshot, type ReplicaDocument } from './snapshot-codec';
 export type { ObservationRow } from './observation-row';
 export { ObservationApplier } from './observation-applier';
+export { forgetByKey, forgetKey } from './forget-key';
 export { fromObservationPageJson, observationPageSchema, toObservationPageJson, type ObservationPage, type ObservationPageJson } from './observation-wire';
 export { scoreDecision, type PolicyCatalog } from './decision-scoring';

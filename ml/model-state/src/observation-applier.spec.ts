@@ -1,5 +1,6 @@
 import { createFeatureBuilder, createModel, predict, updateModel } from '@oo/bandit';
 import type { ObservationRow } from './observation-row';
+import { forgetKey } from './forget-key';
 import { ObservationApplier } from './observation-applier';
 import { encodeVector } from './vector-codec';
 
@@ -62,5 +63,17 @@ describe('observation applier', () => {
     expect(model.version).toBe(3);
     expect(model.users.has('u1')).toBe(false);
     expect(model.global.count).toBe(1);
+  });
+
+  it('forgets a user named by digest (the log must not name an erased user), and still by id in older entries', async () => {
+    const model = createModel(current.layout);
+    const applier = new ObservationApplier(async () => undefined);
+    await applier.apply(model, [row(1), row(2, { user_id: 'u2' }), row(3, { kind: 'forget', user_id: forgetKey('u1'), features: null, reward: null })]);
+    expect([model.users.has('u1'), model.users.has('u2')]).toEqual([false, true]);
+    expect(forgetKey('u1')).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(forgetKey('u1')).not.toContain('u1');
+    await applier.apply(model, [row(4, { kind: 'forget', user_id: 'u2', features: null, reward: null })]);
+    expect(model.users.has('u2')).toBe(false);
+    expect(model.version).toBe(4);
   });
 });

@@ -1,4 +1,5 @@
-import { alignVector, BanditError, createLayout, forgetUser, updateModel, type BanditModel, type FeatureLayout } from '@oo/bandit';
+import { alignVector, BanditError, createLayout, updateModel, type BanditModel, type FeatureLayout } from '@oo/bandit';
+import { forgetByKey } from './forget-key';
 import { ModelStateError } from './model-state-error';
 import type { ObservationRow } from './observation-row';
 import { decodeVector } from './vector-codec';
@@ -39,13 +40,13 @@ export class ObservationApplier {
         throw new ModelStateError('MODEL_STATE_GAP', `the model is at ${model.version} but the next stored observation is ${seq}`);
       }
       if (row.kind === 'forget') {
-        if (row.user_id !== null) forgetUser(model, row.user_id);
+        if (row.user_id !== null) forgetByKey(model, row.user_id);
       } else {
         // A user not held in memory learns only globally here; their part is rebuilt from the
         // log when next needed, so it comes out the same.
         this.learn(model, row, row.user_id !== null && keepsUser(row.user_id));
       }
-      // forgetUser does not count a user it never knew; the log's seq is the version either way.
+      // A forget does not count a user the model never knew; the log's seq is the version either way.
       model.version = seq;
       onApplied?.(row);
     }
@@ -59,7 +60,7 @@ export class ObservationApplier {
   replayUser(model: BanditModel, rows: readonly ObservationRow[]): void {
     for (const row of rows) {
       if (row.kind === 'forget') {
-        if (row.user_id !== null) model.users.delete(row.user_id);
+        if (row.user_id !== null) forgetByKey(model, row.user_id);
       } else {
         this.learn(model, row, true, false);
       }
