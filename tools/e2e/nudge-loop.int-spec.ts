@@ -4,44 +4,23 @@
 // JetStream), the notifier pushes the tip to a local push service, the notification's link opens
 // the tip, the reaction is ordinary feedback, and the decision log tells it came by push.
 import { startPushService, type PushService } from '@oo/provider-servers';
-import { startService } from '@oo/service';
 import { eventually } from '@oo/testing';
-import { notifierService } from '../../apps/notifier/src/service';
-import { recommender } from '../../apps/recommender/src/service';
-import type { HostedStart, RunningSystem } from '../system/launch-system';
-import { call, launchTestSystem, SERVICE_WAIT_MS } from './e2e-support';
+import type { RunningSystem } from '../system/launch-system';
+import { call, SERVICE_WAIT_MS } from './e2e-support';
+import { launchSystemOnClock, movableClock } from './test-clock-system';
 
 jest.setTimeout(180_000);
 
 const HOUR_MS = 3_600_000;
-// The test's clock runs at real speed from an offset the test sets.
-let offsetMs = 0;
-const clock = () => new Date(Date.now() + offsetMs);
-/** Moves the clock to the next `minute` past `hour` (UTC), at least a minute ahead of it now. */
-function moveClockTo(hour: number, minute: number): Date {
-  const now = clock();
-  const target = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), hour, minute));
-  if (target.getTime() < now.getTime() + 60_000) target.setUTCDate(target.getUTCDate() + 1);
-  offsetMs += target.getTime() - now.getTime();
-  return target;
-}
-
-// Both services that act on the time of day run on the test's clock.
-const hosted = (start: (env: NodeJS.ProcessEnv) => Promise<{ url: string; stop(): Promise<void> }>): HostedStart => start;
-const recommenderOnClock = hosted((env) => startService(recommender, { env, clock }));
-const notifierOnClock = hosted((env) => startService(notifierService, { env, clock }));
+const clock = movableClock();
 
 let push: PushService;
 let system: RunningSystem & { prefix: string };
 
 beforeAll(async () => {
   push = await startPushService();
-  moveClockTo(8, 30);
-  system = await launchTestSystem(
-    'nudge-e2e',
-    { NUDGE_TICK_MS: '100', DISPATCH_TICK_MS: '100', PUSH_ALLOW_INSECURE_ENDPOINTS: 'true', APP_URL: 'https://app.oo.test' },
-    { inProcess: { recommender: recommenderOnClock, notifier: notifierOnClock } },
-  );
+  clock.moveTo(8, 30);
+  system = await launchSystemOnClock('nudge-e2e', clock, { NUDGE_TICK_MS: '100', DISPATCH_TICK_MS: '100', PUSH_ALLOW_INSECURE_ENDPOINTS: 'true', APP_URL: 'https://app.oo.test' });
 });
 
 afterAll(async () => {
@@ -67,7 +46,7 @@ it('nudges at the preferred hour by push; the click leads to the tip and its fee
   await new Promise((r) => setTimeout(r, 1_000));
   expect(push.messages(subscription.endpoint)).toEqual([]);
 
-  const slotStart = moveClockTo(9, 5);
+  const slotStart = clock.moveTo(9, 5);
   const message = await eventually(async () => push.messages(subscription.endpoint)[0], 'the nudge pushed', SERVICE_WAIT_MS, 100);
   const payload = message.payload as { title: string; body: string; url: string; decisionId: string };
   // TTL from not_after, the end of the slot: at most the 55 minutes left of it.
