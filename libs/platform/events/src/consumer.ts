@@ -148,6 +148,7 @@ export async function startConsumer<DB, Desc extends DescMessage>(options: Consu
     }, event.userId ?? '');
 
   const onDelivery = async (d: Delivery): Promise<void> => {
+    if (d.pending !== undefined) metrics.consumerPending.set({ consumer: durable }, d.pending);
     let envelope: EventEnvelope | undefined;
     let event: ReceivedEvent<MessageShape<Desc>>;
     try {

@@ -27,6 +27,8 @@ export interface Delivery {
   /** 1 on the first delivery, then counts redeliveries. */
   readonly deliveryCount: number;
   readonly streamSequence: number;
+  /** Messages the consumer still had to deliver after this one (JetStream's `pending`): its lag. Undefined where the bus cannot say. */
+  readonly pending?: number;
   ack(): void;
   /** Asks for redelivery after `delayMs`. */
   nak(delayMs: number): void;

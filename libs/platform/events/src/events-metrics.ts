@@ -7,7 +7,9 @@ export interface EventsMetrics {
   failed: Counter<'consumer'>;
   deadLettered: Counter<'consumer'>;
   outboxBacklog: Gauge<'schema'>;
+  outboxOldestAge: Gauge<'schema'>;
   outboxDead: Counter<'schema'>;
+  consumerPending: Gauge<'consumer'>;
 }
 
 function counter<L extends string>(registry: Registry | undefined, name: string, help: string, labelNames: L[]): Counter<L> {
@@ -42,6 +44,8 @@ export function createEventsMetrics(registry?: Registry): EventsMetrics {
     failed: counter(registry, 'oo_events_failed_total', 'Handler failures (each is retried or dead-lettered)', ['consumer']),
     deadLettered: counter(registry, 'oo_events_dead_lettered_total', 'Events copied to the dead-letter stream', ['consumer']),
     outboxBacklog: gauge(registry, 'oo_events_outbox_backlog', 'Outbox rows not yet published', ['schema']),
+    outboxOldestAge: gauge(registry, 'oo_events_outbox_oldest_age_seconds', 'Age of the oldest outbox row not yet published (0 when none): how late events are', ['schema']),
+    consumerPending: gauge(registry, 'oo_events_consumer_pending', "Events the consumer's stream still holds for it after the last one delivered: its lag", ['consumer']),
     outboxDead: counter(
       registry,
       'oo_events_outbox_dead_total',

@@ -19,6 +19,7 @@ export function toDelivery(m: JsMsg, prefix: string): Delivery {
     data: m.data,
     deliveryCount: m.info.deliveryCount,
     streamSequence: m.seq,
+    pending: m.info.pending,
     ack: () => m.ack(),
     nak: (delayMs) => m.nak(delayMs),
     term: (reason) => m.term(reason),

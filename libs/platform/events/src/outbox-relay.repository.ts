@@ -97,9 +97,11 @@ async function settlePublished(db: Kysely<EventsDatabase>, owner: string, outcom
 }
 
 /** Rows waiting to be published; rows moved to `event_outbox_dead` are not among them. */
-export async function countBacklog(db: Kysely<EventsDatabase>): Promise<number> {
-  const { rows } = await sql<{ n: string }>`select count(*) as n from event_outbox where published_at is null`.execute(db);
-  return Number(rows[0]?.n ?? 0);
+export async function countBacklog(db: Kysely<EventsDatabase>): Promise<{ rows: number; oldestAgeMs: number }> {
+  const { rows } = await sql<{ n: string; oldest_ms: number | null }>`
+    select count(*) as n, (extract(epoch from (now() - min(created_at))) * 1000)::float8 as oldest_ms
+    from event_outbox where published_at is null`.execute(db);
+  return { rows: Number(rows[0]?.n ?? 0), oldestAgeMs: Math.max(0, rows[0]?.oldest_ms ?? 0) };
 }
 
 /** Deletes up to `limit` rows published before `cutoff`; returns how many went. */

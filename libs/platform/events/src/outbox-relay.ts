@@ -120,8 +120,10 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
     }
     if (now - lastCountAt >= Math.min(pollMs, 1_000)) {
       lastCountAt = now;
-      state.backlog = await countBacklog(db);
-      metrics.outboxBacklog.set({ schema }, state.backlog);
+      const backlog = await countBacklog(db);
+      state.backlog = backlog.rows;
+      metrics.outboxBacklog.set({ schema }, backlog.rows);
+      metrics.outboxOldestAge.set({ schema }, backlog.oldestAgeMs / 1000);
     }
   };
 

@@ -54,7 +54,12 @@ describe('the service kit', () => {
     try {
       expect((await fetch(`${running.url}/pings/p1`, { method: 'POST' })).status).toBe(202);
       await eventually(async () => ((await get(`${running.url}/pongs`)).text.includes('p1') ? true : undefined), 'the pong');
-      const metrics = (await get(`${running.url}/metrics`)).text;
+      // The backlog gauges are refreshed at most once a second; the lag gauge on every delivery.
+      const metrics = await eventually(async () => {
+        const text = (await get(`${running.url}/metrics`)).text;
+        return text.includes('oo_events_outbox_oldest_age_seconds{') ? text : undefined;
+      }, 'the outbox gauges');
+      expect(metrics).toMatch(/oo_events_consumer_pending\{[^}]*consumer="[^"]+"[^}]*\} 0/);
       for (const series of ['http_request_duration_seconds_bucket', 'oo_events_published_total', 'oo_events_consumed_total', 'oo_events_outbox_backlog', 'oo_db_pool_connections{pool="http",state="max"', 'oo_db_pool_connections{pool="consumers"', 'process_cpu_user_seconds_total']) {
         expect(metrics).toContain(series);
       }
