@@ -40,4 +40,12 @@ describe('npm run provision', () => {
     expect(code).toBe(1);
     expect(err[0]).toMatch(/^provision failed: cannot read .*missing\/streams\.json/);
   });
+
+  it('refuses a replica count a stream cannot have', async () => {
+    for (const replicas of ['0', '7', 'three']) {
+      const err: string[] = [];
+      const code = await runProvisionCommand({ env: { NATS_URL: testNatsUrl(), STREAM_PREFIX: prefix, NATS_DEFINITIONS_DIR: DEFINITIONS, STREAM_REPLICAS: replicas }, out: () => undefined, err: (l) => err.push(l) });
+      expect({ code, err: err[0] }).toEqual({ code: 1, err: `provision failed: STREAM_REPLICAS must be a whole number from 1 to 5, not ${replicas}` });
+    }
+  });
 });

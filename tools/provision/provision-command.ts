@@ -13,6 +13,7 @@ export interface ProvisionCommandIo {
  * Creates or updates the streams and durable consumers of deploy/nats on the server at NATS_URL,
  * under STREAM_PREFIX (empty in production). STREAM_MAX_BYTES (e.g. `256MiB`) caps every stream's
  * byte limit, for development and test servers: JetStream reserves each limit on the server's disk.
+ * STREAM_REPLICAS (1–5) sets every stream's replica count, e.g. 3 on a 3-node cluster.
  * Returns the process exit code.
  *
  * @example
@@ -25,7 +26,9 @@ export async function runProvisionCommand({ env, out, err }: ProvisionCommandIo)
   try {
     const deployed = await loadNatsDefinitions(dir);
     const cap = env['STREAM_MAX_BYTES'] ? parseSizeBytes(env['STREAM_MAX_BYTES']) : Infinity;
-    const definitions = { ...deployed, streams: deployed.streams.map((s) => ({ ...s, maxBytes: Math.min(s.maxBytes, cap) })) };
+    const replicas = env['STREAM_REPLICAS'] ? Number(env['STREAM_REPLICAS']) : undefined;
+    if (replicas !== undefined && !(Number.isInteger(replicas) && replicas >= 1 && replicas <= 5)) throw new Error(`STREAM_REPLICAS must be a whole number from 1 to 5, not ${env['STREAM_REPLICAS']}`);
+    const definitions = { ...deployed, streams: deployed.streams.map((s) => ({ ...s, maxBytes: Math.min(s.maxBytes, cap), ...(replicas ? { replicas } : {}) })) };
     const nc = await connect({ servers, name: 'provision', timeout: 5_000 });
     try {
       const steps = await provision(await jetstreamManager(nc), definitions, { prefix });
