@@ -20,7 +20,8 @@ export interface ProvisionCommandIo {
  * runProvisionCommand({ env: process.env, out: console.log, err: console.error }).then((code) => process.exit(code));
  */
 export async function runProvisionCommand({ env, out, err }: ProvisionCommandIo): Promise<number> {
-  const servers = env['NATS_URL'] || 'nats://127.0.0.1:4222';
+  // A cluster is named by several URLs, comma-separated, as the services take them.
+  const servers = (env['NATS_URL'] || 'nats://127.0.0.1:4222').split(',').map((s) => s.trim());
   const prefix = env['STREAM_PREFIX'] ?? '';
   const dir = resolve(env['NATS_DEFINITIONS_DIR'] || 'deploy/nats');
   try {
@@ -33,7 +34,7 @@ export async function runProvisionCommand({ env, out, err }: ProvisionCommandIo)
     try {
       const steps = await provision(await jetstreamManager(nc), definitions, { prefix });
       for (const step of steps) out(`${step.kind} ${step.name}: ${step.action}`);
-      out(`provisioned ${definitions.streams.length} streams and ${definitions.consumers.length} consumers on ${servers}${prefix ? ` under prefix ${prefix}` : ''}`);
+      out(`provisioned ${definitions.streams.length} streams and ${definitions.consumers.length} consumers on ${servers.join(',')}${prefix ? ` under prefix ${prefix}` : ''}`);
       return 0;
     } finally {
       await nc.close();

@@ -131,7 +131,7 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
 }
 
 async function deletePrefixedStreams(natsUrl: string, prefix: string): Promise<void> {
-  const nc = await connect({ servers: natsUrl, name: 'system-cleanup' });
+  const nc = await connect({ servers: natsUrl.split(',').map((s) => s.trim()), name: 'system-cleanup' });
   try {
     await deleteStreamsWithPrefix(await jetstreamManager(nc), prefix);
   } finally {
