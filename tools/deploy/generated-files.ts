@@ -16,7 +16,8 @@ export function generatedFiles(): Map<string, string> {
     kind: 'Kustomization',
     labels: [{ pairs: { 'app.kubernetes.io/part-of': 'oo' }, includeSelectors: false }],
     resources: ['default-deny.yaml', 'nats.yaml', 'provision-job.yaml', ...all.map((s) => `services/${s.name}.yaml`)],
-    configMapGenerator: [{ name: 'oo-config', literals: Object.entries(configData(all)).map(([k, v]) => `${k}=${v}`) }],
+    // A terminating pod keeps serving until its endpoints are gone everywhere (SHUTDOWN_DRAIN_MS).
+    configMapGenerator: [{ name: 'oo-config', literals: Object.entries({ ...configData(all), SHUTDOWN_DRAIN_MS: '5000' }).map(([k, v]) => `${k}=${v}`) }],
   };
   files.set('deploy/k8s/base/kustomization.yaml', HEADER + stringify(kustomization, { lineWidth: 0, aliasDuplicateObjects: false }));
   files.set('deploy/compose/compose.yaml', HEADER + stringify(composeFile(all), { lineWidth: 0, aliasDuplicateObjects: false }));

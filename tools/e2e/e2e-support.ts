@@ -47,7 +47,7 @@ export const SERVICE_WAIT_MS = 15_000;
  * @example
  * const system = await launchTestSystem('e2e', { REWARD_WINDOW_MS: '3000' });
  */
-export function launchTestSystem(label: string, env: Record<string, string> = {}, options: Pick<SystemOptions, 'inProcess'> = {}): Promise<RunningSystem & { prefix: string }> {
+export function launchTestSystem(label: string, env: Record<string, string> = {}, options: Pick<SystemOptions, 'inProcess' | 'serviceEnv'> = {}): Promise<RunningSystem & { prefix: string }> {
   const prefix = uniqueStreamPrefix(label);
   return launchSystem({
     databaseUrl: testDatabaseUrl(),

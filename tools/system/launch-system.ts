@@ -25,6 +25,8 @@ export interface SystemOptions {
   streamMaxBytes?: string;
   /** Extra environment for every service, e.g. a short REWARD_WINDOW_MS. */
   env?: Readonly<Record<string, string>>;
+  /** Extra environment for one service, over `env`, e.g. `{ gateway: { SHUTDOWN_DRAIN_MS: '0' } }`. */
+  serviceEnv?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Where the system's secrets live (client secrets, auth's key-encryption key); a temporary folder when unset. */
   stateDir?: string;
   onLine?: (service: string, line: string) => void;
@@ -87,7 +89,7 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
   const schemaEnv = (s: ServiceEntry): NodeJS.ProcessEnv =>
     options.schemaPrefix ? { DB_SCHEMA: `${options.schemaPrefix}_${envName(s.name).toLowerCase()}` } : {};
 
-  const envOf = (s: ServiceEntry): NodeJS.ProcessEnv => ({ ...base, ...schemaEnv(s), ...identity.envFor(s.name), ...options.env });
+  const envOf = (s: ServiceEntry): NodeJS.ProcessEnv => ({ ...base, ...schemaEnv(s), ...identity.envFor(s.name), ...options.env, ...options.serviceEnv?.[s.name] });
   for (const s of entries) if (s.migrate) runScript(`migrating ${s.name}`, s.migrate, envOf(s));
   runScript('provisioning NATS', join(ROOT, 'tools/provision/provision.ts'), { ...base, ...options.env });
 

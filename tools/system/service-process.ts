@@ -12,7 +12,7 @@ export interface ServiceProcess {
   readonly child: ChildProcess;
   /** The last lines it wrote, for a failure message. */
   tail(): string;
-  /** Graceful: SIGTERM, then SIGKILL after 10 s. */
+  /** Graceful: SIGTERM (to tsx, which forwards it), then SIGKILL to the group after 10 s. */
   stop(): Promise<void>;
   /** At once, for a caller that is exiting. */
   kill(): void;
@@ -65,7 +65,9 @@ export function startServiceProcess(service: ServiceEntry, port: number, env: No
     kill: () => signalGroup(child, 'SIGKILL'),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      signalGroup(child, 'SIGTERM');
+      // To tsx only: it hands the signal to the service once. The whole group would get it twice,
+      // and a second SIGTERM makes the service give up its orderly shutdown.
+      child.kill('SIGTERM');
       const killer = setTimeout(() => signalGroup(child, 'SIGKILL'), 10_000);
       await exited;
       clearTimeout(killer);

@@ -32,6 +32,12 @@ export function statelessServiceShape(service: ServiceName) {
     SERVICE_CLIENT_SECRET: z.string().min(1).optional(),
     SERVICE_VERSION: z.string().default('0.0.0-dev'),
     SHUTDOWN_GRACE_MS: durationMs(10_000),
+    /**
+     * After SIGTERM, how long the service goes on serving while not ready, before it closes its
+     * listener: the time its callers (a load balancer, Kubernetes endpoints, a gateway finishing
+     * its own requests) need to stop sending. 0 closes at once.
+     */
+    SHUTDOWN_DRAIN_MS: durationMs(0),
   };
 }
 

@@ -25,6 +25,7 @@ export interface StatelessKitConfig {
   readonly SERVICE_CLIENT_SECRET?: string | undefined;
   readonly SERVICE_VERSION: string;
   readonly SHUTDOWN_GRACE_MS: number;
+  readonly SHUTDOWN_DRAIN_MS: number;
 }
 
 /** The keys the kit reads from a service with a database (`baseServiceSchema`). */

@@ -101,6 +101,8 @@ export async function startService(descriptor: AnyServiceDescriptor, options: St
     const server = await listen(app, config.PORT, options.host);
     const shutdownSteps: ShutdownStep[] = [
       { name: 'mark not ready', run: () => readiness.markShuttingDown() },
+      // Callers learn of the readiness (or finish what they sent) before the listener goes.
+      ...(config.SHUTDOWN_DRAIN_MS > 0 ? [{ name: 'drain', run: () => new Promise((r) => setTimeout(r, config.SHUTDOWN_DRAIN_MS)) }] : []),
       { name: 'close http', run: () => closeServer(server, { forceAfterMs: config.SHUTDOWN_GRACE_MS / 2 }) },
       ...started,
       ...infra.closeSteps,
