@@ -9,6 +9,7 @@ import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { TipFeedbackSchema, TipServedSchema } from '@oo/contracts';
 import { eventually, testDatabaseUrl, testNatsUrl } from '@oo/testing';
+import type { DevSession } from '../system/dev-sign-in';
 import type { RunningSystem } from '../system/launch-system';
 import { call, launchTestSystem } from './e2e-support';
 
@@ -28,7 +29,7 @@ type Outcome = { kind: 'answered'; status: number } | { kind: 'refused' };
 
 it('answers every request it accepted, loses no event, and exits cleanly within the grace period', async () => {
   const gateway = system.url('gateway');
-  const sessions = [];
+  const sessions: DevSession[] = [];
   for (let i = 0; i < 8; i++) sessions.push(await system.signIn(`graceful-${i}`));
   for (const s of sessions) expect((await call('POST', `${gateway}/v1/me/tasks`, s.accessToken, { title: 'Water the plants', priority: 2 })).status).toBe(201);
   for (const s of sessions) await eventually(async () => ((await call('POST', `${gateway}/v1/tips`, s.accessToken)).status === 200 ? true : undefined), 'a first tip', 15_000, 100);

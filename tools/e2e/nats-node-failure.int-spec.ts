@@ -9,6 +9,7 @@ import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { TipFeedbackSchema, TipServedSchema } from '@oo/contracts';
 import { eventually, testDatabaseUrl, uniqueStreamPrefix } from '@oo/testing';
+import type { DevSession } from '../system/dev-sign-in';
 import { launchSystem, type RunningSystem } from '../system/launch-system';
 import { call } from './e2e-support';
 import { startNatsCluster, type NatsCluster } from './nats-cluster';
@@ -72,7 +73,7 @@ async function storedOn(stream: string): Promise<{ subject: string; data: Uint8A
 
 it('loses no acknowledged event and applies none twice when a node is killed and comes back', async () => {
   const gateway = system.url('gateway');
-  const sessions = [];
+  const sessions: DevSession[] = [];
   for (let i = 0; i < USERS; i++) sessions.push(await system.signIn(`failover-${i}`));
   for (const s of sessions) expect((await call('POST', `${gateway}/v1/me/tasks`, s.accessToken, { title: `Task of ${s.userId}`, priority: 1 })).status).toBe(201);
   for (const s of sessions) await eventually(async () => ((await call('POST', `${gateway}/v1/tips`, s.accessToken)).status === 200 ? true : undefined), 'a first tip', 15_000, 100);
