@@ -25,7 +25,13 @@ const SMALL = { cpu: '100m', memory: '192Mi', cpuLimit: '500m', memoryLimit: '38
 const HOT = { cpu: '250m', memory: '256Mi', cpuLimit: '1', memoryLimit: '512Mi' };
 
 // Every service but auth fetches auth's keys (JWKS) and its own token from auth.
-const DECLARED: Record<ServiceName, Omit<ServiceTopology, 'name' | 'port' | 'stateful' | 'secretFiles'> & { secretFiles?: Record<string, string> }> = {
+type Declared = Omit<ServiceTopology, 'name' | 'port' | 'stateful' | 'secretFiles'> & { secretFiles?: Record<string, string> };
+
+// A service not declared here yet (just made by `npm run new:service`) calls only auth, keeps its
+// database URL and client secret, and runs a fixed two replicas, until it says otherwise.
+const UNDECLARED: Declared = { calls: ['auth'], internet: false, secrets: ['DATABASE_URL', 'SERVICE_CLIENT_SECRET'], autoscaled: false, resources: SMALL };
+
+const DECLARED: Partial<Record<ServiceName, Declared>> = {
   gateway: { calls: ['auth', 'profile', 'recommender', 'integrations', 'notifier'], internet: false, secrets: ['SERVICE_CLIENT_SECRET'], autoscaled: true, resources: HOT },
   auth: {
     calls: [],
@@ -44,7 +50,7 @@ const DECLARED: Record<ServiceName, Omit<ServiceTopology, 'name' | 'port' | 'sta
 
 /** Every service of the checkout with its declared topology, in port order. */
 export function topology(): ServiceTopology[] {
-  return discoverServices().map((s) => ({ name: s.name, port: DEFAULT_PORTS[s.name], stateful: s.migrate !== null, secretFiles: {}, ...DECLARED[s.name] }));
+  return discoverServices().map((s) => ({ name: s.name, port: DEFAULT_PORTS[s.name], stateful: s.migrate !== null, secretFiles: {}, ...(DECLARED[s.name] ?? UNDECLARED) }));
 }
 
 /** Who calls `name` over HTTP. */

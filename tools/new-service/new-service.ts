@@ -47,6 +47,7 @@ function main(): number {
         `  npm install                      # links @oo/${created.names.name} and records it in package-lock.json (npm ci needs it)`,
         `  npx jest ${app}          # the generated tests pass as they are`,
         `  npx nx run ${created.names.name}:serve       # after \`npm run migrate\` and \`npm run provision\``,
+        `  npm run deploy:generate          # its Kubernetes objects and compose service (declare its calls and secrets in tools/deploy/topology.ts)`,
         `  then fill in ${app}/README.md and replace the items example with the service's own features.`,
       ].join('\n'),
     );
