@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { DeletionRequestedSchema, type DeletionReceipt } from '@oo/contracts';
 import { inTransaction, type Transaction } from '@oo/db';
 import { eraseUserEventState } from '@oo/events';
@@ -60,7 +60,7 @@ export async function requestDeletion(deps: DeletionDeps, userId: string): Promi
 export function deletionReceiptHandler(deps: { clock: () => Date; log: Logger }) {
   return async (trx: Transaction<AuthDatabase>, receipt: DeletionReceipt, receivedAt: Date | undefined): Promise<void> => {
     if (!receipt.requestId || !receipt.service) return;
-    const completedAt = receipt.completedAt ? new Date(Number(receipt.completedAt.seconds) * 1000) : (receivedAt ?? deps.clock());
+    const completedAt = receipt.completedAt ? timestampDate(receipt.completedAt) : (receivedAt ?? deps.clock());
     await insertReceipt(trx, receipt.requestId, receipt.service, completedAt);
     const request = await lockPendingRequest(trx, receipt.requestId);
     if (!request?.user_id) return;
