@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
-import { deleteStreamsWithPrefix, freePort } from '@oo/testing';
+import { deleteStreamsWithPrefix, reservePort, type PortReservation } from '@oo/testing';
 import { discoverServices, ROOT, type ServiceEntry } from '../services';
 import { prepareDevIdentity, type DevIdentity } from './dev-identity';
 import { signInDevUser, type DevSession } from './dev-sign-in';
@@ -67,7 +67,20 @@ export interface RunningSystem {
 export async function launchSystem(options: SystemOptions): Promise<RunningSystem> {
   const entries = discoverServices();
   const ports = new Map<string, number>();
-  for (const s of entries) ports.set(s.name, options.ports === 'free' ? await freePort() : s.port);
+  // Free ports stay reserved until their service is about to listen on them.
+  const reserved = new Map<string, PortReservation>();
+  for (const s of entries) {
+    if (options.ports !== 'free') ports.set(s.name, s.port);
+    else {
+      const r = await reservePort();
+      reserved.set(s.name, r);
+      ports.set(s.name, r.port);
+    }
+  }
+  const releasePort = async (name: string) => {
+    await reserved.get(name)?.release();
+    reserved.delete(name);
+  };
   const tempDir = options.stateDir ? undefined : mkdtempSync(join(tmpdir(), 'oo-system-'));
   const identity = await prepareDevIdentity({
     stateDir: join(options.stateDir ?? (tempDir as string), 'identity'),
@@ -97,6 +110,7 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
   const hosted = new Map<string, HostedService>();
   for (const s of entries) {
     if (options.inProcess?.[s.name]) continue;
+    await releasePort(s.name);
     services.set(s.name, startServiceProcess(s, ports.get(s.name) as number, envOf(s), (line) => options.onLine?.(s.name, line)));
   }
   // Whatever happens to the caller, its services must not outlive it.
@@ -106,6 +120,7 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
   process.once('exit', killAll);
   const stop = async (): Promise<void> => {
     process.off('exit', killAll);
+    await Promise.all([...reserved.keys()].map(releasePort));
     await Promise.all([...services.values(), ...hosted.values()].map((s) => s.stop()));
     await identity.stop();
     if (options.streamPrefix) await deletePrefixedStreams(options.natsUrl, options.streamPrefix);
@@ -116,7 +131,9 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
     for (const s of entries) {
       const start = options.inProcess?.[s.name];
       const port = ports.get(s.name) as number;
-      if (start) hosted.set(s.name, await start({ ...envOf(s), PORT: String(port) }, port));
+      if (!start) continue;
+      await releasePort(s.name);
+      hosted.set(s.name, await start({ ...envOf(s), PORT: String(port) }, port));
     }
     await Promise.all([...services.values()].map((s) => waitReady(s)));
   } catch (err) {
