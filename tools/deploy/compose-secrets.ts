@@ -28,12 +28,31 @@ const databaseUrl = `postgres://oo:${dbPassword}@postgres:5432/oo`;
 // auth keeps only a digest of each service's client secret.
 write('service-clients.json', serviceClientsFile(clients));
 const vapid = webpush.generateVAPIDKeys();
-const perService: Record<string, Record<string, string>> = {
-  auth: { OIDC_ISSUER_URL: 'https://accounts.google.com', OIDC_CLIENT_ID: 'set-me', OIDC_CLIENT_SECRET: 'set-me', AUTH_KEY_ENCRYPTION_KEY: key() },
-  integrations: { VAULT_MASTER_KEYS: `k1:${key()}` },
-  notifier: { NOTIFIER_LINK_SECRET: key(), VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey },
+// A value for every secret key topology.ts lists (undefined: left for you to set, e.g. the relay's
+// SMTP_URL), and the plain settings that go with some of them.
+const secretValue: Record<string, (service: string) => string | undefined> = {
+  DATABASE_URL: () => databaseUrl,
+  SERVICE_CLIENT_SECRET: (service) => clientSecrets.get(service),
+  OIDC_CLIENT_SECRET: () => 'set-me',
+  AUTH_KEY_ENCRYPTION_KEY: key,
+  VAULT_MASTER_KEYS: () => `k1:${key()}`,
+  TODOIST_CLIENT_SECRET: () => undefined,
+  GOOGLE_CLIENT_SECRET: () => undefined,
+  NOTIFIER_LINK_SECRET: key,
+  VAPID_PRIVATE_KEY: () => vapid.privateKey,
+  SMTP_URL: () => undefined,
+};
+const settings: Record<string, Record<string, string>> = {
+  auth: { OIDC_ISSUER_URL: 'https://accounts.google.com', OIDC_CLIENT_ID: 'set-me' },
+  notifier: { VAPID_PUBLIC_KEY: vapid.publicKey },
 };
 for (const s of services) {
-  const entries = { ...(s.stateful ? { DATABASE_URL: databaseUrl } : {}), ...(clientSecrets.has(s.name) ? { SERVICE_CLIENT_SECRET: clientSecrets.get(s.name) ?? '' } : {}), ...perService[s.name] };
+  const entries: Record<string, string> = { ...settings[s.name] };
+  for (const name of s.secrets) {
+    const make = secretValue[name];
+    if (!make) throw new Error(`topology.ts gives ${s.name} the secret ${name}, which deploy:secrets does not know how to make`);
+    const value = make(s.name);
+    if (value !== undefined) entries[name] = value;
+  }
   write(`${s.name}.env`, Object.entries(entries).map(([k, v]) => `${k}=${v}\n`).join(''));
 }

@@ -1,6 +1,7 @@
 // The per-service Kubernetes objects of deploy/k8s/base, built from the topology: every service
 // gets the same shape (Deployment, Service, PodDisruptionBudget, NetworkPolicy, and a migration
 // Job when it has a schema), so a new service is one entry in topology.ts.
+import { DEFAULT_PORTS } from '@oo/config';
 import type { ServiceTopology } from './topology';
 import { callersOf } from './topology';
 
@@ -141,10 +142,11 @@ export function serviceManifests(s: ServiceTopology, all: readonly ServiceTopolo
 
 /** The shared configuration every service reads (no secrets: those are each service's Secret). */
 export function configData(all: readonly ServiceTopology[]): Record<string, string> {
+  const auth = `http://auth:${DEFAULT_PORTS.auth}`;
   return {
     NATS_URL: 'nats://nats:4222',
-    AUTH_JWKS_URL: `http://auth:${all.find((s) => s.name === 'auth')?.port ?? 8081}/.well-known/jwks.json`,
-    AUTH_TOKEN_URL: `http://auth:${all.find((s) => s.name === 'auth')?.port ?? 8081}/oauth/token`,
+    AUTH_JWKS_URL: `${auth}/.well-known/jwks.json`,
+    AUTH_TOKEN_URL: `${auth}/oauth/token`,
     LOG_LEVEL: 'info',
     ...Object.fromEntries(all.map((s) => [`${s.name.toUpperCase().replaceAll('-', '_')}_URL`, `http://${s.name}:${s.port}`])),
   };

@@ -30,11 +30,7 @@ beforeAll(async () => {
     NUDGE_TICK_MS: '100',
     DISPATCH_TICK_MS: '100',
     PUSH_ALLOW_INSECURE_ENDPOINTS: 'true',
-    TODOIST_CLIENT_ID: todoist.app.clientId,
-    TODOIST_CLIENT_SECRET: todoist.app.clientSecret,
-    TODOIST_AUTHORIZE_URL: todoist.authorizeUrl,
-    TODOIST_TOKEN_URL: todoist.tokenUrl,
-    TODOIST_API_URL: todoist.apiUrl,
+    ...todoist.integrationsEnv,
     PROVIDERS_ALLOW_HTTP: 'true',
     SYNC_TICK_MS: '200',
   });

@@ -14,11 +14,7 @@ let system: RunningSystem & { prefix: string };
 beforeAll(async () => {
   todoist = await startTodoistServer();
   system = await launchTestSystem('todoist-e2e', {
-    TODOIST_CLIENT_ID: todoist.app.clientId,
-    TODOIST_CLIENT_SECRET: todoist.app.clientSecret,
-    TODOIST_AUTHORIZE_URL: todoist.authorizeUrl,
-    TODOIST_TOKEN_URL: todoist.tokenUrl,
-    TODOIST_API_URL: todoist.apiUrl,
+    ...todoist.integrationsEnv,
     PROVIDERS_ALLOW_HTTP: 'true',
     SYNC_TICK_MS: '200',
     SYNC_INTERVAL_MS: '3600000',

@@ -8,11 +8,10 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { TipFeedbackSchema, TipServedSchema } from '@oo/contracts';
-import { eventually, testDatabaseUrl, uniqueStreamPrefix } from '@oo/testing';
+import { eventually, nodeAnswers, startPrivateNatsCluster, testDatabaseUrl, uniqueStreamPrefix, type PrivateNatsCluster } from '@oo/testing';
 import type { DevSession } from '../system/dev-sign-in';
 import { launchSystem, type RunningSystem } from '../system/launch-system';
 import { call } from './e2e-support';
-import { startNatsCluster, type NatsCluster } from './nats-cluster';
 
 jest.setTimeout(300_000);
 
@@ -21,12 +20,12 @@ const LOAD_MS = 24_000;
 const KILL_AT_MS = 6_000;
 const RESTART_AT_MS = 14_000;
 
-let cluster: NatsCluster;
+let cluster: PrivateNatsCluster;
 let system: RunningSystem;
 const prefix = uniqueStreamPrefix('nats_failover');
 
 beforeAll(async () => {
-  cluster = await startNatsCluster(3);
+  cluster = await startPrivateNatsCluster(3);
   system = await launchSystem({
     databaseUrl: testDatabaseUrl(),
     natsUrl: cluster.url,
@@ -87,11 +86,14 @@ it('loses no acknowledged event and applies none twice when a node is killed and
   let caughtUpAt = 0;
   const timeline = (async () => {
     await new Promise((r) => setTimeout(r, KILL_AT_MS));
-    cluster.kill('n1');
+    const n1 = cluster.nodes.get('n1');
+    if (!n1) throw new Error('no node n1');
+    await n1.kill();
     killedAt = Date.now();
     await new Promise((r) => setTimeout(r, RESTART_AT_MS - KILL_AT_MS));
     restartedAt = Date.now();
-    await cluster.start('n1');
+    await n1.start();
+    await nodeAnswers(n1);
     // The restarted node catches up: the stream's followers current again, under the load.
     caughtUpAt = await eventually(async () => ((await replication(`${prefix}_SIGNALS`)).current ? Date.now() : undefined), 'n1 caught up', 60_000, 100);
   })();

@@ -37,11 +37,7 @@ export function movableClock(): MovableClock {
  * const system = await launchSystemOnClock('nudge-e2e', clock, { NUDGE_TICK_MS: '100' });
  */
 export function launchSystemOnClock(label: string, clock: MovableClock, env: Record<string, string> = {}): Promise<RunningSystem & { prefix: string }> {
-  const hosted = (start: (env: NodeJS.ProcessEnv) => Promise<{ url: string; stop(): Promise<void> }>): HostedStart => start;
-  return launchTestSystem(label, env, {
-    inProcess: {
-      recommender: hosted((e) => startService(recommender, { env: e, clock: clock.now })),
-      notifier: hosted((e) => startService(notifierService, { env: e, clock: clock.now })),
-    },
-  });
+  const recommenderOnClock: HostedStart = (e) => startService(recommender, { env: e, clock: clock.now });
+  const notifierOnClock: HostedStart = (e) => startService(notifierService, { env: e, clock: clock.now });
+  return launchTestSystem(label, env, { inProcess: { recommender: recommenderOnClock, notifier: notifierOnClock } });
 }

@@ -38,7 +38,7 @@ export interface SystemOptions {
 }
 
 /** Starts one service in the caller's process; resolves once it listens. */
-export type HostedStart = (env: NodeJS.ProcessEnv, port: number) => Promise<HostedService>;
+export type HostedStart = (env: NodeJS.ProcessEnv) => Promise<HostedService>;
 
 /** A service the caller runs in its own process. */
 export interface HostedService {
@@ -133,7 +133,7 @@ export async function launchSystem(options: SystemOptions): Promise<RunningSyste
       const port = ports.get(s.name) as number;
       if (!start) continue;
       await releasePort(s.name);
-      hosted.set(s.name, await start({ ...envOf(s), PORT: String(port) }, port));
+      hosted.set(s.name, await start({ ...envOf(s), PORT: String(port) }));
     }
     await Promise.all([...services.values()].map((s) => waitReady(s)));
   } catch (err) {

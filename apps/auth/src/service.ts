@@ -1,10 +1,10 @@
 import { subjects } from '@oo/contracts';
-import { defineService, findNatsDefinitions, type Kit } from '@oo/service';
+import { defineService, type Kit } from '@oo/service';
 import { createRoutes } from './app';
 import { authConfigSchema, type AuthConfig } from './config';
 import type { AuthDatabase } from './db/database';
 import { authMigrations } from './db/migrations';
-import { loadDeletionHolders } from './features/deletion/deletion-holders';
+import { deletionHolders } from './features/deletion/deletion-holders';
 import { deletionReceiptHandler } from './features/deletion/deletion.service';
 import { startDeletionWatch } from './features/deletion/deletion-watch';
 import { startSigningKeys } from './features/keys/signing-keys.setup';
@@ -27,7 +27,7 @@ async function setupAuth(kit: AuthKit) {
     log: kit.log,
   });
   await syncServiceClients(kit, config.SERVICE_CLIENTS_FILE);
-  const deletion = { holders: await loadDeletionHolders(findNatsDefinitions(process.env)), deadlineDays: config.DELETION_DEADLINE_DAYS };
+  const deletion = { holders: deletionHolders(kit.natsDefinitions), deadlineDays: config.DELETION_DEADLINE_DAYS };
   // Keep this the last step that can fail: it starts the rotation timer, which only the stop step ends.
   const keys = await startSigningKeys(kit);
   const tokens = createTokenIssuer({

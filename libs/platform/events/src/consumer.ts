@@ -41,6 +41,8 @@ export async function startConsumer<DB, Desc extends DescMessage>(options: Consu
   const db = eventsDb(options.db);
   const log = options.log ?? silentLogger;
   const metrics = options.metrics ?? createEventsMetrics();
+  // Set on every delivery: the labelled series is looked up once.
+  const pending = metrics.consumerPending.labels({ consumer: durable });
   const backoffMs = options.backoffMs ?? [1_000, 5_000, 30_000, 120_000];
   const enforceSequence = options.enforceSequence ?? true;
   const gapRetryMs = options.sequenceGapRetryMs ?? 5_000;
@@ -148,7 +150,7 @@ export async function startConsumer<DB, Desc extends DescMessage>(options: Consu
     }, event.userId ?? '');
 
   const onDelivery = async (d: Delivery): Promise<void> => {
-    if (d.pending !== undefined) metrics.consumerPending.set({ consumer: durable }, d.pending);
+    if (d.pending !== undefined) pending.set(d.pending);
     let envelope: EventEnvelope | undefined;
     let event: ReceivedEvent<MessageShape<Desc>>;
     try {

@@ -1,6 +1,6 @@
 import type { ServiceName } from '@oo/config';
 import type { Kysely, MigrationSet, OperationNodeSource, Transaction } from '@oo/db';
-import type { EnqueuedEvent, EnqueueOptions, EventBus, EventCodec, MessageOf, ReceivedEvent, SubjectMap, SubjectOf } from '@oo/events';
+import type { EnqueuedEvent, EnqueueOptions, EventBus, EventCodec, MessageOf, NatsDefinitions, ReceivedEvent, SubjectMap, SubjectOf } from '@oo/events';
 import type { TokenVerifier } from '@oo/http';
 import type { Logger } from '@oo/logger';
 import type { RequestHandler, Router } from 'express';
@@ -92,6 +92,8 @@ export interface Kit<Config extends KitConfig, DB, M extends SubjectMap> extends
   readonly db: Kysely<DB>;
   readonly enqueue: Enqueue<M>;
   readonly enqueueWith: EnqueueWith<M>;
+  /** deploy/nats as the service started with it (streams and every service's consumers), read once. */
+  readonly natsDefinitions: NatsDefinitions;
 }
 
 /** A handler of one subscribed subject; it runs in the transaction that records the event in the inbox. */

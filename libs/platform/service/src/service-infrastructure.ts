@@ -1,5 +1,5 @@
 import { createDb, type Kysely } from '@oo/db';
-import { connectJetStreamBus, createEventCodec, createEventsMetrics, enqueueEvent, enqueueEventWith, startOutboxRelay, type EventBus, type EventsMetrics, type SubjectMap } from '@oo/events';
+import { connectJetStreamBus, createEventCodec, createEventsMetrics, enqueueEvent, enqueueEventWith, startOutboxRelay, type EventBus, type EventsMetrics, type NatsDefinitions, type SubjectMap } from '@oo/events';
 import { createJwtVerifier, createMetrics, type HttpMetrics, type ShutdownStep } from '@oo/http';
 import type { Logger } from '@oo/logger';
 import type { JSONWebKeySet } from 'jose';
@@ -79,8 +79,10 @@ export async function openInfrastructure(
   config: StatelessKitConfig,
   log: Logger,
   options: StartServiceOptions,
-  stateful: boolean,
+  /** Read once by the subscription check; only a service with a database has any. */
+  natsDefinitions: NatsDefinitions | undefined,
 ): Promise<Infrastructure> {
+  const stateful = natsDefinitions !== undefined;
   const { name } = descriptor;
   const httpMetrics = createMetrics({ service: name });
   const eventsMetrics = createEventsMetrics(httpMetrics.registry);
@@ -113,14 +115,14 @@ export async function openInfrastructure(
     { name: 'stop signing-key refresh', run: () => verifier.close() },
     ...(options.bus ? [] : [{ name: 'drain bus', run: () => bus.drain() }]),
   ];
-  if (!dbs) return { kit: base, httpMetrics, eventsMetrics, revocations, closeSteps: drain };
+  if (!dbs || !natsDefinitions) return { kit: base, httpMetrics, eventsMetrics, revocations, closeSteps: drain };
 
   const full = config as KitConfig;
   const enqueue: Enqueue<SubjectMap> = (trx, subject, message, encode = {}) => enqueueEvent(trx, events, subject, message, encode);
   const enqueueWith: EnqueueWith<SubjectMap> = (db, alongside, subject, message, encode = {}) => enqueueEventWith(db, alongside, events, subject, message, encode);
   const relay = startOutboxRelay({ db: dbs.relayDb, bus, log, metrics: eventsMetrics, databaseUrl: full.DATABASE_URL });
   const erasedUsers = startErasedUserPruning(dbs.consumerDb, log, clock, full.ERASED_USER_RETENTION_DAYS);
-  const kit: Kit<KitConfig, unknown, SubjectMap> = { ...base, config: full, db: dbs.db, enqueue, enqueueWith };
+  const kit: Kit<KitConfig, unknown, SubjectMap> = { ...base, config: full, db: dbs.db, enqueue, enqueueWith, natsDefinitions };
   const closeSteps: ShutdownStep[] = [
     { name: 'stop outbox relay', run: () => relay.stop() },
     { name: 'stop erased-user pruning', run: () => erasedUsers.stop() },

@@ -75,9 +75,9 @@ export async function startService(descriptor: AnyServiceDescriptor, options: St
   const log = options.log ?? createLogger({ service: descriptor.name, version: config.SERVICE_VERSION, level: config.LOG_LEVEL as 'info' });
   const stateful = !isStatelessService(descriptor);
   const rows = stateful ? (descriptor as ServiceDescriptor<KitConfig, unknown, SubjectMap, object>).subscriptions : [];
-  if (stateful) await checkSubscriptions(descriptor.name, rows, options.natsDefinitionsDir ?? findNatsDefinitions(env));
+  const natsDefinitions = stateful ? await checkSubscriptions(descriptor.name, rows, options.natsDefinitionsDir ?? findNatsDefinitions(env)) : undefined;
 
-  const infra = await openInfrastructure(descriptor, config, log, options, stateful);
+  const infra = await openInfrastructure(descriptor, config, log, options, natsDefinitions);
   const started: ShutdownStep[] = [];
   try {
     const own = ((await descriptor.setup?.(infra.kit as never)) ?? {}) as object;

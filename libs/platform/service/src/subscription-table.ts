@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Kysely } from '@oo/db';
-import { loadNatsDefinitions, startConsumer, type EventBus, type EventsMetrics, type RunningConsumer, type SubjectMap } from '@oo/events';
+import { loadNatsDefinitions, startConsumer, type EventBus, type EventsMetrics, type NatsDefinitions, type RunningConsumer, type SubjectMap } from '@oo/events';
 import type { Logger } from '@oo/logger';
 import { ServiceKitError } from './service-error';
 
@@ -33,10 +33,12 @@ export function findNatsDefinitions(env: NodeJS.ProcessEnv | Readonly<Record<str
 /**
  * Compares the descriptor's subscription table with deploy/nats/consumers/<service>.json and
  * throws, naming every difference, when they disagree: a consumer nobody provisions never
- * receives anything, and a provisioned one nobody runs piles up events.
+ * receives anything, and a provisioned one nobody runs piles up events. Returns the definitions
+ * it read, which the kit hands the service.
  */
-export async function checkSubscriptions(service: string, rows: readonly Row[], definitionsDir: string): Promise<void> {
-  const declared = (await loadNatsDefinitions(definitionsDir)).consumers.filter((c) => c.durable.startsWith(`${service}__`));
+export async function checkSubscriptions(service: string, rows: readonly Row[], definitionsDir: string): Promise<NatsDefinitions> {
+  const definitions = await loadNatsDefinitions(definitionsDir);
+  const declared = definitions.consumers.filter((c) => c.durable.startsWith(`${service}__`));
   const file = `deploy/nats/consumers/${service}.json`;
   const problems: string[] = [];
   for (const row of rows) {
@@ -50,6 +52,7 @@ export async function checkSubscriptions(service: string, rows: readonly Row[], 
   if (problems.length > 0) {
     throw new ServiceKitError('SERVICE_SUBSCRIPTIONS_MISMATCH', `${service}: subscriptions disagree with ${file}:\n  - ${problems.join('\n  - ')}`);
   }
+  return definitions;
 }
 
 export interface StartSubscriptionsOptions<Ctx, DB> {

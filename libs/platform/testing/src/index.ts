@@ -1,6 +1,7 @@
 export { testDatabaseUrl, testNatsUrl, probePostgres, probeJetStream } from './services';
 export { createTestSchema, uniqueStreamPrefix, type TestSchema } from './test-schema';
-export { freePort, reservePort, startPrivateNatsServer, type PortReservation, type PrivateNatsServer } from './private-nats-server';
+export { freePort, reservePort, startPrivateNatsServer, type PortReservation, type PrivateNatsClusterMember, type PrivateNatsServer } from './private-nats-server';
+export { nodeAnswers, startPrivateNatsCluster, type PrivateNatsCluster } from './private-nats-cluster';
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
 export { createTestAuth, deleteStreamsWithPrefix, eventually, TEST_ISSUER, type TestAuth } from './test-helpers';
 export { listRoutes, type RouteSpec } from './route-list';

@@ -25,15 +25,10 @@ export interface PrivateNatsServer {
  * @example
  * const port = await freePort();
  */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
+export async function freePort(): Promise<number> {
+  const reserved = await reservePort();
+  await reserved.release();
+  return reserved.port;
 }
 
 /** A free port held open until `release()`, so nothing else is given it in between. */
@@ -78,8 +73,17 @@ async function waitUntil(check: () => Promise<boolean> | boolean, what: string, 
   }
 }
 
+/** A node of a cluster: its name, the port its routes listen on, and every node's route URL. */
+export interface PrivateNatsClusterMember {
+  serverName: string;
+  clusterName: string;
+  clusterPort: number;
+  routes: readonly string[];
+}
+
 /**
- * Starts a private JetStream-enabled nats-server on a free loopback port with its own store.
+ * Starts a private JetStream-enabled nats-server on a free loopback port with its own store
+ * (as one `member` of a cluster when given).
  *
  * @example
  * const nats = await startPrivateNatsServer();
@@ -87,14 +91,17 @@ async function waitUntil(check: () => Promise<boolean> | boolean, what: string, 
  * await nats.start();  // broker back, streams intact
  * afterAll(() => nats.stop());
  */
-export async function startPrivateNatsServer(): Promise<PrivateNatsServer> {
+export async function startPrivateNatsServer(member?: PrivateNatsClusterMember): Promise<PrivateNatsServer> {
   const port = await freePort();
+  const clustering = member
+    ? ['--server_name', member.serverName, '--cluster_name', member.clusterName, '--cluster', `nats://127.0.0.1:${member.clusterPort}`, '--routes', member.routes.join(',')]
+    : [];
   const storeDir = await mkdtemp(join(tmpdir(), 'oo-nats-'));
   let child: ChildProcess | undefined;
 
   const start = async (): Promise<void> => {
     if (child) return;
-    const proc = spawn(NATS_SERVER_BINARY, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
+    const proc = spawn(NATS_SERVER_BINARY, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, ...clustering], {
       stdio: 'ignore',
     });
     child = proc;

@@ -43,6 +43,8 @@ export interface TodoistServer {
   /** The API base, like `https://api.todoist.com/api/v1`. */
   readonly apiUrl: string;
   readonly app: TodoistAppRegistration;
+  /** The settings that point the integrations service at this stand-in (TODOIST_CLIENT_ID, …_API_URL). */
+  readonly integrationsEnv: Readonly<Record<string, string>>;
   /** Requests seen per endpoint, failed ones included. */
   readonly requests: Readonly<Record<'authorize' | 'token' | 'revoke' | 'sync', number>>;
   /** The account later authorize requests sign in (unless they name one). */
@@ -208,6 +210,13 @@ export async function startTodoistServer(options: TodoistServerOptions = {}): Pr
     tokenUrl: `${url}/oauth/access_token`,
     apiUrl: `${url}/api/v1`,
     app,
+    integrationsEnv: {
+      TODOIST_CLIENT_ID: app.clientId,
+      TODOIST_CLIENT_SECRET: app.clientSecret,
+      TODOIST_AUTHORIZE_URL: `${url}/oauth/authorize`,
+      TODOIST_TOKEN_URL: `${url}/oauth/access_token`,
+      TODOIST_API_URL: `${url}/api/v1`,
+    },
     requests,
     signIn: (next) => void (user = next),
     consent: (next) => void (answer = next),

@@ -1,4 +1,4 @@
-import { loadNatsDefinitions } from '@oo/events';
+import type { NatsDefinitions } from '@oo/events';
 
 const REQUESTED = 'users.deletion.requested';
 
@@ -9,10 +9,9 @@ const REQUESTED = 'users.deletion.requested';
  * awaited; no list to keep in step by hand.
  *
  * @example
- * const holders = await loadDeletionHolders(findNatsDefinitions(process.env)); // ['integrations', 'ml-serving', …]
+ * const holders = deletionHolders(kit.natsDefinitions); // ['integrations', 'ml-serving', …]
  */
-export async function loadDeletionHolders(definitionsDir: string): Promise<string[]> {
-  const { consumers } = await loadNatsDefinitions(definitionsDir);
+export function deletionHolders({ consumers }: NatsDefinitions): string[] {
   const services = consumers.filter((c) => c.filterSubject === REQUESTED).map((c) => c.durable.split('__')[0] ?? c.durable);
   return [...new Set(services)].sort();
 }

@@ -37,10 +37,10 @@ export async function markCompleted(db: Executor<AuthDatabase>, requestId: strin
   await db.updateTable('deletion_receipts').set({ user_id: null }).where('request_id', '=', requestId).execute();
 }
 
-/** Every open request of the user (a second request while one is open answers for both). */
-export async function pendingRequestsOf(db: Executor<AuthDatabase>, userId: string): Promise<string[]> {
-  const rows = await db.selectFrom('deletion_requests').select('request_id').where('user_id', '=', userId).where('completed_at', 'is', null).execute();
-  return rows.map((r) => r.request_id);
+/** The user's open request, if any (a second request while one is open answers with it). */
+export async function openRequestOf(db: Executor<AuthDatabase>, userId: string): Promise<{ requestId: string; dueAt: Date } | undefined> {
+  const row = await db.selectFrom('deletion_requests').select(['request_id', 'due_at']).where('user_id', '=', userId).where('completed_at', 'is', null).orderBy('requested_at').executeTakeFirst();
+  return row && { requestId: row.request_id, dueAt: row.due_at };
 }
 
 function withReceipts(db: Executor<AuthDatabase>) {

@@ -10,7 +10,7 @@ import { AuthError } from '../../errors';
 import type { AuthContext } from '../../service';
 import { endAllSessions } from '../sessions/sign-out-everywhere';
 import { findUser, markDeletionRequested } from '../users/users.repository';
-import { insertDeletionRequest, insertReceipt, lockPendingRequest, markCompleted, pendingRequestsOf, receivedFrom } from './deletion.repository';
+import { insertDeletionRequest, insertReceipt, lockPendingRequest, markCompleted, openRequestOf, receivedFrom } from './deletion.repository';
 
 const DAY_MS = 86_400_000;
 
@@ -37,10 +37,10 @@ export interface DeletionDeps extends Pick<AuthContext, 'db' | 'clock' | 'enqueu
 export async function requestDeletion(deps: DeletionDeps, userId: string): Promise<{ requestId: string; dueAt: Date }> {
   return inTransaction(deps.db, async (trx) => {
     if (!(await findUser(trx, userId))) throw new AuthError('AUTH_USER_NOT_FOUND', `no user ${userId}`);
-    const open = await pendingRequestsOf(trx, userId);
+    const open = await openRequestOf(trx, userId);
+    if (open) return open;
     const now = deps.clock();
     const dueAt = new Date(now.getTime() + deps.deadlineDays * DAY_MS);
-    if (open[0]) return { requestId: open[0], dueAt };
     const requestId = randomUUID();
     await endAllSessions(trx, deps, userId, 'account_deleted');
     await markDeletionRequested(trx, userId, now);
