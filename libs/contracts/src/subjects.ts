@@ -1,4 +1,5 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
+import { ExportPartSchema, ExportRequestedSchema } from './gen/oo/exports/v1/exports_pb';
 import { ConnectionReauthRequiredSchema } from './gen/oo/integrations/v1/connections_pb';
 import { ChannelUnsubscribedSchema, NotifyRequestedSchema } from './gen/oo/notify/v1/notify_pb';
 import { ConsentChangedSchema, PreferencesUpdatedSchema } from './gen/oo/profile/v1/profile_pb';
@@ -38,6 +39,8 @@ export const subjects = {
   'users.revoked': UserRevokedSchema,
   'profile.preferences.updated': PreferencesUpdatedSchema,
   'profile.consent.changed': ConsentChangedSchema,
+  'exports.requested': ExportRequestedSchema,
+  'exports.part': ExportPartSchema,
 } as const satisfies Record<string, DescMessage>;
 
 /** A subject we publish, e.g. `'signals.tip.served'`. */
