@@ -31,6 +31,14 @@ export const authConfigSchema = baseServiceSchema('auth')
     /** A person's access token lives this long (at most 10 minutes). */
     /** Days every service has to erase a deleted user before the deletion counts as overdue (a metric, an alert). */
     DELETION_DEADLINE_DAYS: int({ min: 1, max: 90, default: 30 }),
+    /** A finished data export's archive can be downloaded this long, then it is pruned. */
+    EXPORT_TTL_MS: durationMs(7 * DAY),
+    /** Every service's part of an export must be in within this, or the export fails (the user may ask again). */
+    EXPORT_COLLECT_TIMEOUT_MS: durationMs(HOUR),
+    /** The largest archive an export may build (bytes): a bigger one fails rather than fill the database. */
+    EXPORT_MAX_ARCHIVE_BYTES: int({ min: 1024, max: 512 * 1024 * 1024, default: 64 * 1024 * 1024 }),
+    /** How many exports one user may start in 24 hours. */
+    EXPORTS_PER_DAY: int({ min: 1, max: 100, default: 3 }),
     ACCESS_TOKEN_TTL_MS: durationMs(10 * MINUTE).pipe(z.number().max(10 * MINUTE, 'at most 10 minutes')),
     /** A service's token (client credentials) lives this long. */
     SERVICE_TOKEN_TTL_MS: durationMs(10 * MINUTE).pipe(z.number().max(60 * MINUTE, 'at most an hour')),

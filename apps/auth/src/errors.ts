@@ -17,6 +17,14 @@ export const AuthError = defineServiceErrors('AuthError', {
   AUTH_SESSION_NOT_FOUND: 401,
   AUTH_USER_NOT_FOUND: 404,
   AUTH_DELETION_NOT_FOUND: 404,
+  /** No export of that id for that user (someone else's is not found either). */
+  AUTH_EXPORT_NOT_FOUND: 404,
+  /** The export's archive is not built yet (or the export failed). */
+  AUTH_EXPORT_NOT_READY: 409,
+  /** The export's archive has expired and was deleted; ask for a new export. */
+  AUTH_EXPORT_EXPIRED: 410,
+  /** Too many exports started in the last 24 hours (EXPORTS_PER_DAY). */
+  AUTH_EXPORT_RATE_LIMITED: 429,
   /** OAuth token endpoint errors (RFC 6749 §5.2): the problem also carries `error`. */
   AUTH_INVALID_GRANT: 400,
   AUTH_INVALID_CLIENT: 401,

@@ -1,4 +1,5 @@
 import { subjects } from '@oo/contracts';
+import { servicesConsuming } from '@oo/events';
 import { defineService, type Kit } from '@oo/service';
 import { createRoutes } from './app';
 import { authConfigSchema, type AuthConfig } from './config';
@@ -7,6 +8,9 @@ import { authMigrations } from './db/migrations';
 import { deletionHolders } from './features/deletion/deletion-holders';
 import { deletionReceiptHandler } from './features/deletion/deletion.service';
 import { startDeletionWatch } from './features/deletion/deletion-watch';
+import { handleExportRequested } from './events/consumers/export-requested.consumer';
+import { startExportExpiry } from './features/export/export-expiry';
+import { exportPartHandler } from './features/export/export.service';
 import { startSigningKeys } from './features/keys/signing-keys.setup';
 import { syncServiceClients } from './features/service-clients/service-clients.service';
 import { createRelyingParty } from './features/sign-in/oidc-relying-party';
@@ -28,6 +32,14 @@ async function setupAuth(kit: AuthKit) {
   });
   await syncServiceClients(kit, config.SERVICE_CLIENTS_FILE);
   const deletion = { holders: deletionHolders(kit.natsDefinitions), deadlineDays: config.DELETION_DEADLINE_DAYS };
+  // Who sends a part of an export: every service consuming `exports.requested` (auth too), from deploy/nats.
+  const exports = {
+    contributors: servicesConsuming(kit.natsDefinitions, 'exports.requested'),
+    ttlMs: config.EXPORT_TTL_MS,
+    collectTimeoutMs: config.EXPORT_COLLECT_TIMEOUT_MS,
+    maxArchiveBytes: config.EXPORT_MAX_ARCHIVE_BYTES,
+    perDay: config.EXPORTS_PER_DAY,
+  };
   // Keep this the last step that can fail: it starts the rotation timer, which only the stop step ends.
   const keys = await startSigningKeys(kit);
   const tokens = createTokenIssuer({
@@ -38,7 +50,8 @@ async function setupAuth(kit: AuthKit) {
     serviceTokenTtlMs: config.SERVICE_TOKEN_TTL_MS,
   });
   const deletionWatch = startDeletionWatch({ db: kit.db, clock: kit.clock, log: kit.log, registry: kit.registry });
-  return { relyingParty, keys, tokens, deletion, deletionWatch };
+  const exportExpiry = startExportExpiry({ db: kit.db, clock: kit.clock, log: kit.log });
+  return { relyingParty, keys, tokens, deletion, deletionWatch, exports, exportExpiry };
 }
 
 /** What auth's routes and handlers receive: the kit and its own parts. */
@@ -59,6 +72,7 @@ export const authService = defineService<AuthDatabase>()({
   stop: [
     { name: 'stop signing-key rotation', run: (ctx) => ctx.keys.stop() },
     { name: 'stop the deletion watch', run: (ctx) => ctx.deletionWatch.stop() },
+    { name: 'stop the export expiry', run: (ctx) => ctx.exportExpiry.stop() },
   ],
   subscriptions: [
     {
@@ -66,5 +80,7 @@ export const authService = defineService<AuthDatabase>()({
       subject: 'users.deletion.receipt',
       handler: (trx, event, ctx) => deletionReceiptHandler(ctx)(trx, event.message, event.time),
     },
+    { durable: 'auth__export_requested', subject: 'exports.requested', handler: (trx, event, ctx) => handleExportRequested(trx, event.message, ctx) },
+    { durable: 'auth__export_part', subject: 'exports.part', handler: (trx, event, ctx) => exportPartHandler({ ...ctx, ...ctx.exports })(trx, event.message) },
   ],
 });

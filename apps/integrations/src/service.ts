@@ -6,6 +6,7 @@ import { createRoutes } from './app';
 import { integrationsConfigSchema, type IntegrationsConfig } from './config';
 import type { IntegrationsDatabase } from './db/database';
 import { integrationsMigrations } from './db/migrations';
+import { handleExportRequested } from './events/consumers/export-requested.consumer';
 import { handleUserDeletion } from './events/consumers/user-deletion.consumer';
 import { connectorsFrom } from './features/connectors/connector-registry';
 import { createConnectionsService } from './features/connections/connections.service';
@@ -69,6 +70,7 @@ export const integrationsService = defineService<IntegrationsDatabase>()({
       applyToErasedUsers: true,
       handler: (trx, event, ctx) => handleUserDeletion(trx, event.message, ctx),
     },
+    { durable: 'integrations__export_requested', subject: 'exports.requested', handler: (trx, event, ctx) => handleExportRequested(trx, event.message, ctx) },
   ],
   stop: [
     { name: 'stop syncing', run: (ctx) => ctx.scheduler.stop() },

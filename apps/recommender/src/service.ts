@@ -10,6 +10,7 @@ import { projectNotificationDelivered, projectNotificationFailed } from './event
 import { projectPreferencesUpdated } from './events/consumers/preferences-updated.consumer';
 import { projectTaskDeleted } from './events/consumers/task-deleted.consumer';
 import { projectTaskUpserted } from './events/consumers/task-upserted.consumer';
+import { handleExportRequested } from './events/consumers/export-requested.consumer';
 import { userDeletionHandler } from './events/consumers/user-deletion.consumer';
 import { defaultAdviceLibrary } from './features/advice/advice-library';
 import { createProfileClient } from './features/context/profile-client';
@@ -125,6 +126,7 @@ export const recommender = defineService<RecommenderDatabase>()({
       applyToErasedUsers: true,
       handler: (trx, e, ctx) => userDeletionHandler({ clock: ctx.clock, enqueue: ctx.enqueue })(trx, e.message),
     },
+    { durable: 'recommender__export_requested', subject: 'exports.requested', handler: (trx, event, ctx) => handleExportRequested(trx, event.message, ctx) },
   ],
   stop: [
     { name: 'stop the nudge scheduler', run: (ctx) => ctx.nudges?.stop() },

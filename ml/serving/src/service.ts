@@ -7,6 +7,7 @@ import type { MlDatabase } from './db/database';
 import { mlServingMigrations } from './db/migrations';
 import { tipFeedbackHandler } from './events/consumers/tip-feedback.consumer';
 import { tipServedHandler } from './events/consumers/tip-served.consumer';
+import { handleExportRequested } from './events/consumers/export-requested.consumer';
 import { userDeletionHandler } from './events/consumers/user-deletion.consumer';
 import { LiveModel } from './features/model-state/live-model';
 import { registerLayout } from './features/model-state/model-state.repository';
@@ -73,6 +74,7 @@ export const mlServing = defineService<MlDatabase>()({
       applyToErasedUsers: true,
       handler: (trx, e, ctx) => userDeletionHandler(ctx.clock, ctx.enqueue)(trx, e.message),
     },
+    { durable: 'ml-serving__export_requested', subject: 'exports.requested', handler: (trx, event, ctx) => handleExportRequested(trx, event.message, ctx) },
   ],
   readiness: { model: (ctx) => ctx.live.isReady() },
   stop: [

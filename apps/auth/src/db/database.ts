@@ -1,4 +1,4 @@
-import type { Generated } from '@oo/db';
+import type { ColumnType, Generated } from '@oo/db';
 
 // Timestamps come back from pg as Date; defaults are Generated so inserts may leave them out.
 export interface UsersTable {
@@ -116,6 +116,48 @@ export interface DeletionRequestsTable {
   completed_at: Date | null;
 }
 
+export type ExportStatus = 'collecting' | 'ready' | 'failed' | 'expired';
+
+/** One data export, from the request until its archive expires. */
+export interface ExportRequestsTable {
+  export_id: string;
+  user_id: string;
+  status: ExportStatus;
+  /** The services expected to send a part, as the NATS definitions said when it was requested. */
+  contributors: string[];
+  /** The contributors whose every chunk is in. */
+  received: Generated<string[]>;
+  requested_at: Date;
+  /** Parts not all in by then: the export fails (a service is down), and the user may ask again. */
+  collect_by: Date;
+  ready_at: Date | null;
+  /** Set when ready: the archive is downloadable until then, and pruned after. */
+  expires_at: Date | null;
+  failure: string | null;
+  archive: Buffer | null;
+  archive_bytes: number | null;
+}
+
+/** One chunk of one service's part of an export, kept until the archive is built. */
+export interface ExportPartsTable {
+  export_id: string;
+  service: string;
+  chunk_index: number;
+  chunk_count: number;
+  data: Buffer;
+  /** The field descriptions, on chunk 0. */
+  fields: ColumnType<ExportFieldRow[] | null, string | null, string | null>;
+  received_at: Date;
+}
+
+/** An exported column as its service described it. */
+export interface ExportFieldRow {
+  table: string;
+  column: string;
+  type: string;
+  description: string;
+}
+
 /** The `auth` schema: everything auth owns and nothing else (plus the outbox and inbox of @oo/events). */
 export interface AuthDatabase {
   users: UsersTable;
@@ -129,4 +171,6 @@ export interface AuthDatabase {
   service_clients: ServiceClientsTable;
   deletion_receipts: DeletionReceiptsTable;
   deletion_requests: DeletionRequestsTable;
+  export_requests: ExportRequestsTable;
+  export_parts: ExportPartsTable;
 }

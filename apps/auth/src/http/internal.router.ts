@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { requireAuth, requireServiceOrAdmin } from '@oo/http';
 import type { AuthContext } from '../service';
 import { deletionsRouter } from './deletions.router';
+import { exportsRouter } from './exports.router';
 import { sessionsRouter } from './sessions.router';
 import { signInRouter } from './sign-in.router';
 import { usersRouter } from './users.router';
@@ -15,6 +16,6 @@ import { usersRouter } from './users.router';
 export function internalRouter(ctx: AuthContext): Router {
   const router = Router();
   router.use('/internal', requireAuth(ctx.verifier), requireServiceOrAdmin(['gateway']));
-  router.use(signInRouter(ctx), sessionsRouter(ctx), usersRouter(ctx), deletionsRouter(ctx));
+  router.use(signInRouter(ctx), sessionsRouter(ctx), usersRouter(ctx), deletionsRouter(ctx), exportsRouter(ctx));
   return router;
 }

@@ -11,6 +11,7 @@ import { lockUserFeatures } from '../features/profile-features/profile-features.
 import { projectTipFeedback } from './consumers/tip-feedback.consumer';
 import { projectTipServed } from './consumers/tip-served.consumer';
 import { channelUnsubscribedHandler } from './consumers/channel-unsubscribed.consumer';
+import { handleExportRequested } from './consumers/export-requested.consumer';
 import { userDeletionHandler } from './consumers/user-deletion.consumer';
 
 type Projector<S extends Subject> = (trx: Transaction<ProfileDatabase>, message: SubjectMessage<S>) => Promise<ProjectedTip>;
@@ -37,6 +38,12 @@ const userDeletion: ProfileSubscription = {
   handler: (trx, event, ctx) => userDeletionHandler({ clock: ctx.clock, enqueue: ctx.enqueue })(trx, event.message),
 };
 
+const exportRequested: ProfileSubscription = {
+  durable: 'profile__export_requested',
+  subject: 'exports.requested',
+  handler: (trx, event, ctx) => handleExportRequested(trx, event.message, ctx),
+};
+
 const channelUnsubscribed: ProfileSubscription = {
   durable: 'profile__channel_unsubscribed',
   subject: 'notify.unsubscribed',
@@ -44,7 +51,7 @@ const channelUnsubscribed: ProfileSubscription = {
 };
 
 /**
- * The profile's subscription table: erasure, a channel turned off from a notification, plus one durable consumer per unique subject in the
+ * The profile's subscription table: erasure, the data export's part, a channel turned off from a notification, plus one durable consumer per unique subject in the
  * registry, whose events update the projection and delete the user's affected features in the
  * same transaction.
  */
@@ -52,6 +59,7 @@ export function profileSubscriptions(registry: FeatureRegistry): ProfileSubscrip
   const invalidating = registry.subjects().filter((s) => !s.startsWith(OWN_SUBJECT_PREFIX));
   return [
     userDeletion,
+    exportRequested,
     channelUnsubscribed,
     ...invalidating.map((subject): ProfileSubscription => {
       if (!(subject in subjects)) throw new ProfileError('PROFILE_UNKNOWN_SUBJECT', `no schema for subject ${subject}`);

@@ -46,6 +46,7 @@ export { eventsMigrations } from './events.migrations';
 export type { EventsDatabase } from './events.tables';
 export { enqueueEvent, enqueueEventWith, type EnqueuedEvent, type EnqueueOptions } from './outbox';
 export { eraseUserEventState } from './user-erasure';
+export { chunkBytes, describeExportFields, EXPORT_CHUNK_BYTES, userExportChunks, userExportDocument, type ExportedField, type ExportTable, type UserExportChunk } from './user-export';
 export { erasedUserDigest, isUserErased, markUserErased, pruneErasedUsers } from './erased-users';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayHealth, type OutboxRelayOptions } from './outbox-relay';
 export { startConsumer, type ConsumerOptions, type ReceivedEvent, type RunningConsumer } from './consumer';
@@ -53,6 +54,7 @@ export {
   loadNatsDefinitions,
   parseDurationMs,
   parseSizeBytes,
+  servicesConsuming,
   validateDefinitions,
   type ConsumerDefinition,
   type NatsDefinitions,

@@ -78,6 +78,19 @@ export interface NatsDefinitions {
   consumers: ConsumerDefinition[];
 }
 
+/**
+ * The services with a durable consumer of `subject` (durables are `<service>__<purpose>`), sorted:
+ * who takes part in a saga such as a deletion or an export, read from the one place that
+ * declares it.
+ *
+ * @example
+ * servicesConsuming(kit.natsDefinitions, 'users.deletion.requested'); // ['integrations', 'ml-serving', …]
+ */
+export function servicesConsuming({ consumers }: NatsDefinitions, subject: string): string[] {
+  const services = consumers.filter((c) => c.filterSubject === subject).map((c) => c.durable.split('__')[0] ?? c.durable);
+  return [...new Set(services)].sort();
+}
+
 function fail(message: string, cause?: unknown): never {
   throw new EventsError('EVENTS_DEFINITIONS_INVALID', message, { cause });
 }

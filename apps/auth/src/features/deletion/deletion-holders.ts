@@ -1,6 +1,4 @@
-import type { NatsDefinitions } from '@oo/events';
-
-const REQUESTED = 'users.deletion.requested';
+import { servicesConsuming, type NatsDefinitions } from '@oo/events';
 
 /**
  * The services that hold user data, read from one place: every service with a durable consumer
@@ -11,7 +9,6 @@ const REQUESTED = 'users.deletion.requested';
  * @example
  * const holders = deletionHolders(kit.natsDefinitions); // ['integrations', 'ml-serving', …]
  */
-export function deletionHolders({ consumers }: NatsDefinitions): string[] {
-  const services = consumers.filter((c) => c.filterSubject === REQUESTED).map((c) => c.durable.split('__')[0] ?? c.durable);
-  return [...new Set(services)].sort();
+export function deletionHolders(definitions: NatsDefinitions): string[] {
+  return servicesConsuming(definitions, 'users.deletion.requested');
 }

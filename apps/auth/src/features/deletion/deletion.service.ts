@@ -10,6 +10,7 @@ import { AuthError } from '../../errors';
 import type { AuthContext } from '../../service';
 import { endAllSessions } from '../sessions/sign-out-everywhere';
 import { findUser, markDeletionRequested } from '../users/users.repository';
+import { eraseExportsOf } from '../export/export.repository';
 import { insertDeletionRequest, insertReceipt, lockPendingRequest, markCompleted, openRequestOf, receivedFrom } from './deletion.repository';
 
 const DAY_MS = 86_400_000;
@@ -27,7 +28,7 @@ export interface DeletionDeps extends Pick<AuthContext, 'db' | 'clock' | 'enqueu
 
 /**
  * A user asks for their account to be erased: every session and refresh family ends at once,
- * the user is marked (no further sign-in), the request is tracked with the services that must
+ * the user is marked (no further sign-in), their data exports are deleted, the request is tracked with the services that must
  * answer and its deadline, and `users.deletion.requested` starts the saga in which every service
  * erases the user and sends a receipt. Asking again while one is open returns that one.
  *
@@ -44,6 +45,8 @@ export async function requestDeletion(deps: DeletionDeps, userId: string): Promi
     const requestId = randomUUID();
     await endAllSessions(trx, deps, userId, 'account_deleted');
     await markDeletionRequested(trx, userId, now);
+    // Exports hold a copy of everything: they go now, not when the last receipt is in.
+    await eraseExportsOf(trx, userId);
     await insertDeletionRequest(trx, { request_id: requestId, user_id: userId, subject_digest: subjectDigest(requestId, userId), holders: [...deps.holders], requested_at: now, due_at: dueAt, completed_at: null });
     const message = create(DeletionRequestedSchema, { userId, requestId, requestedAt: timestampFromDate(now) });
     await deps.enqueue(trx, 'users.deletion.requested', message, { userId, time: now });

@@ -1,0 +1,26 @@
+import { create } from '@bufbuild/protobuf';
+import { ExportPartSchema, type SubjectMessage, type subjects } from '@oo/contracts';
+import type { Transaction } from '@oo/db';
+import { PermanentEventError, userExportChunks } from '@oo/events';
+import type { Enqueue } from '@oo/service';
+import type { AuthDatabase } from '../../db/database';
+import { AUTH_EXPORT } from '../../features/export/auth-export';
+
+/**
+ * Handles `exports.requested`: reads the user's rows in the auth schema (only the columns
+ * AUTH_EXPORT names) and queues them for auth as `exports.part` messages, chunked, in the
+ * consumer's transaction, so a redelivered request sends nothing twice.
+ */
+export async function handleExportRequested(
+  trx: Transaction<AuthDatabase>,
+  request: SubjectMessage<'exports.requested'>,
+  deps: { enqueue: Enqueue<typeof subjects> },
+): Promise<void> {
+  const { userId, requestId } = request;
+  if (!userId || !requestId) throw new PermanentEventError('export request lacks a user or a request id');
+  for (const chunk of await userExportChunks(trx, AUTH_EXPORT, userId)) {
+    const part = create(ExportPartSchema, { requestId, service: 'auth', ...chunk });
+    // Unsequenced (auth puts the chunks in order itself); the user id lets the row be erased with the user.
+    await deps.enqueue(trx, 'exports.part', part, { userId, sequenced: false });
+  }
+}

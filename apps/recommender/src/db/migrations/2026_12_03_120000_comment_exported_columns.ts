@@ -1,0 +1,61 @@
+import { columnCommentsMigration } from '@oo/db';
+
+/** Describes, in the schema, every column the data export hands a user (its README is made from these). */
+export const commentExportedColumns = columnCommentsMigration({
+  tasks: {
+    task_id: 'The task, as the integrations service named it',
+    source: 'Where it came from: todoist, google_tasks, ics or manual',
+    title: 'The task as you wrote it',
+    due_at: 'When it is due, if it has a date',
+    priority: 'Its priority, 1 (lowest) to 4 (highest)',
+    created_at: 'When the task was created at its source',
+    completed_at: 'When you completed it, if you did',
+    url: 'Link to the task at its source',
+    deleted: 'True when the task was deleted at its source (kept briefly so a late update cannot bring it back)',
+  },
+  user_timezones: {
+    timezone: 'Your IANA time zone, as your profile last said',
+    updated_at: 'When it last changed',
+  },
+  decisions: {
+    decision_id: 'One tip chosen for you',
+    served_at: 'When it was chosen and shown',
+    tip_id: 'The task or advice it showed',
+    tip_kind: 'task or advice',
+    tip_title: 'The title you saw',
+    tip_body: 'The text you saw',
+    task_id: 'Your task it was about, for a task tip',
+    policy: 'The learning policy that chose it, e.g. linucb',
+    model_version: 'The version of the model that scored the candidates',
+    fallback: 'True when the local default policy chose because the model was unavailable',
+    fallback_reason: 'Why the default policy chose, when it did',
+    chosen_index: 'Position of the chosen tip among the candidates',
+    propensity: 'The probability with which this tip was chosen',
+    feature_layout: 'The names of the numbers in each candidate\'s features',
+    candidates: 'Every tip that could have been shown, with its features',
+    probabilities: 'The probability of each candidate being chosen',
+    context: 'What was known about you when choosing: local time, profile features',
+    channel: 'Where it was shown: in_app, push or email',
+    delivery_status: 'For a nudge: delivered or failed',
+    delivery_channel: 'For a nudge: the channel that delivered it',
+  },
+  tip_feedback: {
+    decision_id: 'The tip you reacted to',
+    reaction: 'Your reaction: done, snooze or dismiss',
+    reacted_at: 'When you reacted',
+    dwell_ms: 'How long the tip was on screen before you reacted, in milliseconds',
+  },
+  nudge_preferences: {
+    channels: 'Channels a nudge may use, from your preferences',
+    quiet_hours_start: 'Local time from which no nudge is sent (HH:MM)',
+    quiet_hours_end: 'Local time at which quiet hours end (HH:MM)',
+    cadence: 'How often you want nudges: low, normal or high',
+    updated_at: 'When these last changed',
+  },
+  nudge_slots: {
+    slot: 'A moment oO considered nudging you',
+    decision_id: 'The tip sent then, if one was',
+    outcome: 'requested (a nudge was sent) or nothing (no tip was worth it)',
+    ran_at: 'When it was considered',
+  },
+});

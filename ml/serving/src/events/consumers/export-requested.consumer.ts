@@ -1,0 +1,26 @@
+import { create } from '@bufbuild/protobuf';
+import { ExportPartSchema, type SubjectMessage, type subjects } from '@oo/contracts';
+import type { Transaction } from '@oo/db';
+import { PermanentEventError, userExportChunks } from '@oo/events';
+import type { Enqueue } from '@oo/service';
+import type { MlDatabase } from '../../db/database';
+import { ML_SERVING_EXPORT } from '../../features/export/ml-serving-export';
+
+/**
+ * Handles `exports.requested`: reads the user's rows in the ml-serving schema (only the columns
+ * ML_SERVING_EXPORT names) and queues them for auth as `exports.part` messages, chunked, in the
+ * consumer's transaction, so a redelivered request sends nothing twice.
+ */
+export async function handleExportRequested(
+  trx: Transaction<MlDatabase>,
+  request: SubjectMessage<'exports.requested'>,
+  deps: { enqueue: Enqueue<typeof subjects> },
+): Promise<void> {
+  const { userId, requestId } = request;
+  if (!userId || !requestId) throw new PermanentEventError('export request lacks a user or a request id');
+  for (const chunk of await userExportChunks(trx, ML_SERVING_EXPORT, userId)) {
+    const part = create(ExportPartSchema, { requestId, service: 'ml-serving', ...chunk });
+    // Unsequenced (auth puts the chunks in order itself); the user id lets the row be erased with the user.
+    await deps.enqueue(trx, 'exports.part', part, { userId, sequenced: false });
+  }
+}
