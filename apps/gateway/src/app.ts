@@ -19,6 +19,7 @@ import { shedLoad } from './protection/load-shedding.middleware';
 import { rateLimits } from './protection/rate-limit.middleware';
 import { requireAdminCaller } from './http/admin.middleware';
 import { deletionRoutes } from './http/deletion.routes';
+import { exportRoutes } from './http/export.routes';
 import type { GatewayContext } from './service';
 
 /**
@@ -29,7 +30,7 @@ import type { GatewayContext } from './service';
  * const doc = buildOpenApiDocument(routeTable(deps));
  */
 export function routeTable(deps: RouteDeps): AnyRoute[] {
-  return [...homeRoutes(), ...authRoutes(deps), ...meRoutes(deps), ...tipsRoutes(deps), ...connectionsRoutes(deps), ...tasksRoutes(deps), ...notificationsRoutes(deps), ...deletionRoutes(deps), ...adminRoutes(deps)];
+  return [...homeRoutes(), ...authRoutes(deps), ...meRoutes(deps), ...tipsRoutes(deps), ...connectionsRoutes(deps), ...tasksRoutes(deps), ...notificationsRoutes(deps), ...deletionRoutes(deps), ...exportRoutes(deps), ...adminRoutes(deps)];
 }
 
 // Building the table only reads each route's schemas; a handler that touched these would be a bug.

@@ -126,6 +126,26 @@ describe('the gateway API for an app with a bearer token', () => {
     expect((await call('GET', '/v1/admin/deletions?status=lost', 'root')).status).toBe(400);
   });
 
+  it("starts a data export, shows it with its links, streams the zip, and hides it from everyone else", async () => {
+    const started = await call('POST', '/v1/me/export', 'exp-ada');
+    expect(started).toMatchObject({ status: 202, body: { exportId: expect.any(String), status: 'ready' } });
+    const statusUrl = `/v1/me/export/${started.body['exportId'] as string}`;
+    expect(started.headers.get('location')).toBe(statusUrl);
+    expect(await call('GET', statusUrl, 'exp-ada')).toMatchObject({ status: 200, body: { statusUrl, downloadUrl: `${statusUrl}/archive`, partsExpected: 1 } });
+    const archive = await call('GET', `${statusUrl}/archive`, 'exp-ada');
+    expect(archive.status).toBe(200);
+    expect(archive.type).toBe('application/zip');
+    expect(archive.headers.get('content-disposition')).toMatch(/^attachment; filename="oo-export-/);
+    // Another user's: not found, as if it did not exist; a bad id is the gateway's own 400.
+    for (const path of [statusUrl, `${statusUrl}/archive`]) {
+      const other = await call('GET', path, 'exp-bob');
+      expect(other).toMatchObject({ status: 404, body: { code: 'AUTH_EXPORT_NOT_FOUND' } });
+      expect(other.type).toMatch(/^application\/problem\+json/);
+    }
+    expect(await call('GET', '/v1/me/export/not-an-id', 'exp-ada')).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    expect((await call('POST', '/v1/me/export', null)).status).toBe(401);
+  });
+
   it('refuses a service token at the edge', async () => {
     const res = await send(s.baseUrl, 'GET', '/v1/me', { token: await s.tokenFor('recommender', { token_use: 'service' }) });
     expect(res.status).toBe(403);

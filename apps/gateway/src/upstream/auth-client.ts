@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { GatewayError } from '../errors';
 import { accessTokenAnswer, callbackAnswer, meSchema, signInAnswer } from '../schemas/auth.schemas';
 import { deletionStartedSchema } from '../schemas/deletion.schemas';
+import { exportStatusSchema } from '../schemas/export.schemas';
 import type { UpstreamClient } from './upstream-client';
 
 export type SignInRequest =
@@ -59,6 +60,23 @@ export class AuthClient {
   /** A deletion's progress, piped: anyone holding the request id may ask (the answer never names the user). */
   async deletion(requestId: string, res: Response): Promise<void> {
     return this.upstream.pipe({ method: 'GET', path: `/internal/v1/deletions/${encodeURIComponent(requestId)}`, authorization: `Bearer ${await this.serviceToken()}` }, res);
+  }
+
+  /** Starts the user's data export (or answers the one being collected). */
+  requestExport(userId: string, res: Response): Promise<z.output<typeof exportStatusSchema>> {
+    return this.post(`/internal/v1/users/${encodeURIComponent(userId)}/exports`, undefined, res, exportStatusSchema);
+  }
+
+  /** The user's export (auth answers 404 for another user's). */
+  async exportStatus(userId: string, exportId: string, res: Response): Promise<z.output<typeof exportStatusSchema>> {
+    const path = `/internal/v1/users/${encodeURIComponent(userId)}/exports/${encodeURIComponent(exportId)}`;
+    return checked(exportStatusSchema, (await this.send('GET', path, undefined, res)).body, 'GET /internal/v1/users/{userId}/exports/{exportId}');
+  }
+
+  /** The export's zip, streamed with its Content-Disposition (auth answers 409 before it is ready, 410 once expired). */
+  async exportArchive(userId: string, exportId: string, res: Response): Promise<void> {
+    const path = `/internal/v1/users/${encodeURIComponent(userId)}/exports/${encodeURIComponent(exportId)}/archive`;
+    return this.upstream.pipe({ method: 'GET', path, authorization: `Bearer ${await this.serviceToken()}` }, res);
   }
 
   /** An admin's own read of auth's internal API (auth checks the admin's token, not ours), piped. */

@@ -21,7 +21,7 @@ export interface UpstreamOptions {
 }
 
 // Headers of a 2xx answer that mean something to the client; hop-by-hop ones never pass.
-const PIPED_HEADERS = ['content-type', 'content-length', 'cache-control', 'etag', 'last-modified', 'location', 'retry-after', 'pragma'] as const;
+const PIPED_HEADERS = ['content-type', 'content-length', 'cache-control', 'etag', 'last-modified', 'location', 'retry-after', 'pragma', 'content-disposition'] as const;
 const IDEMPOTENT = new Set(['GET', 'PUT', 'DELETE']);
 
 /**

@@ -64,6 +64,7 @@ export async function startFakeAuth(keys: TestAuth): Promise<FakeAuth> {
   const attempts = new Map<string, Attempt>();
   const sessions = new Map<string, Session>();
   const deletions = new Map<string, Record<string, unknown>>();
+  const exportsByUser = new Map<string, Record<string, unknown>>();
   const state = { exchanges: 0, calls: [] as string[], callbackUrls: [] as string[], revokedRefreshTokens: [] as string[], failWith: 0 };
   const accessToken = (userId: string, sid?: string) => keys.sign(userId, { roles: ADMINS.has(userId) ? ['admin'] : [], ...(sid ? { sid } : {}) });
   const createSession = (userId: string): string => {
@@ -119,6 +120,23 @@ export async function startFakeAuth(keys: TestAuth): Promise<FakeAuth> {
       return found ? send(res, 200, found) : send(res, 404, problem(404, 'AUTH_DELETION_NOT_FOUND', 'no such deletion request'));
     }
     if (method === 'GET' && path === '/internal/v1/deletions') return send(res, 200, { deletions: [...deletions.values()], nextCursor: null });
+    // Exports as auth keeps them: per user, so another user's id is not found; one becomes ready at once.
+    const exports = /^\/internal\/v1\/users\/([^/]+)\/exports(?:\/([^/]+)(\/archive)?)?$/.exec(path);
+    if (exports) {
+      const owner = decodeURIComponent(exports[1] ?? '');
+      if (method === 'POST' && !exports[2]) {
+        const exportId = randomUUID();
+        const now = new Date().toISOString();
+        const view = { exportId, status: 'ready', requestedAt: now, readyAt: now, expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(), failure: null, archiveBytes: 4, partsExpected: 1, partsReceived: 1, services: [{ service: 'profile', status: 'received', chunksReceived: null, chunkCount: null }] };
+        exportsByUser.set(`${owner}/${exportId}`, view);
+        return send(res, 202, view);
+      }
+      const found = exportsByUser.get(`${owner}/${decodeURIComponent(exports[2] ?? '')}`);
+      if (!found) return send(res, 404, problem(404, 'AUTH_EXPORT_NOT_FOUND', 'no such export'));
+      if (!exports[3]) return send(res, 200, found);
+      res.writeHead(200, { 'content-type': 'application/zip', 'content-disposition': `attachment; filename="oo-export-${String(found['exportId'])}.zip"` });
+      return res.end(Buffer.from('PK\x05\x06'));
+    }
     const user = /^\/internal\/v1\/users\/([^/]+)(\/revoke)?$/.exec(path);
     if (user && method === 'POST' && user[2]) {
       for (const [token, s] of sessions) if (s.userId === decodeURIComponent(user[1] ?? '')) sessions.delete(token);
