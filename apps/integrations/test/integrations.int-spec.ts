@@ -1,8 +1,9 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { DeletionRequestedSchema } from '@oo/contracts';
-import { startServiceHarness } from '@oo/service-testing';
+import { DeletionRequestedSchema, ExportRequestedSchema } from '@oo/contracts';
+import { exportedPart, startServiceHarness } from '@oo/service-testing';
 import { eventually } from '@oo/testing';
+import { TOKEN_HELD } from '../src/features/export/integrations-export';
 import { integrationsService } from '../src/service';
 import { masterKey } from './support/vault-keys';
 
@@ -87,6 +88,28 @@ describe('integrations: manual tasks, refusals, erasure', () => {
     expect(refused).toMatchObject({ status: 409, body: { code: 'INTEGRATIONS_LIMIT_REACHED' } });
     const [graceTask] = (await h.call('GET', '/v1/integrations/tasks', 'grace')).body['tasks'] as { id: string }[];
     expect((await h.call('PATCH', `/v1/integrations/tasks/${graceTask?.id}`, 'ada', { title: 'mine now' })).status).toBe(404);
+  });
+
+  it("answers exports.requested with the user's connections and tasks, a token only as held, and nobody else's", async () => {
+    await h.call('POST', '/v1/integrations/tasks', 'eve', { title: 'Water the plants' });
+    await h.call('POST', '/v1/integrations/tasks', 'mallory', { title: 'Mallory’s plan' });
+    const connectionId = '0b5e7d2c-1f3a-4c6e-9d8b-2a4f6c8e0b1d';
+    await h.db.insertInto('connections').values({ connection_id: connectionId, user_id: 'eve', provider: 'todoist', account_key: 'eve-at-todoist', status: 'active', cursor: 'sync-cursor', complete_run: null, last_sync_at: null, last_success_at: null, last_error: null, next_sync_at: null, lease_owner: null, lease_until: null }).execute();
+    await h.ctx.vault.storeTokens(h.db, 'eve', connectionId, { accessToken: 'eve-secret-token', refreshToken: 'eve-refresh', expiresAt: null });
+    await h.publish('exports.requested', create(ExportRequestedSchema, { requestId: 'exp-1', userId: 'eve', requestedAt: timestampFromDate(new Date()) }), 'eve', { source: 'auth' });
+    const part = await exportedPart(h, 'exp-1');
+    expect(part.service).toBe('integrations');
+    expect(part.document['tasks']).toEqual([expect.objectContaining({ title: 'Water the plants', source: 'manual' })]);
+    expect(part.document['connections']).toEqual([expect.objectContaining({ connection_id: connectionId, provider: 'todoist', account_key: 'eve-at-todoist' })]);
+    expect(part.document['connection_tokens']).toEqual([expect.objectContaining({ connection_id: connectionId, sealed: TOKEN_HELD })]);
+    const text = JSON.stringify(part.document);
+    // Neither the tokens nor their ciphertext nor the sync cursor leave the service; nor anyone else's rows.
+    const [stored] = await h.db.selectFrom('connection_tokens').select('sealed').where('user_id', '=', 'eve').execute();
+    expect(text).not.toContain(stored?.sealed.toString('base64').slice(0, 24));
+    expect(text).not.toMatch(/eve-secret-token|eve-refresh|sync-cursor|mallory|Mallory/);
+    expect(part.fields.filter((f) => !f.description)).toEqual([]);
+    await h.db.deleteFrom('connection_tokens').where('user_id', '=', 'eve').execute();
+    await h.db.deleteFrom('connections').where('user_id', '=', 'eve').execute();
   });
 
   it('erases the user on users.deletion.requested: data key first, every row, then the receipt', async () => {

@@ -1,7 +1,9 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { DeletionRequestedSchema } from '@oo/contracts';
+import { DeletionRequestedSchema, ExportRequestedSchema } from '@oo/contracts';
+import { exportedPart } from '@oo/service-testing';
 import { eventually } from '@oo/testing';
+import { PUSH_ENDPOINT_HELD } from '../src/features/export/notifier-export';
 import { startNotifierSystem } from './support/notifier-system';
 
 // The notifier over real Postgres and JetStream, sending to a local push service (which
@@ -117,6 +119,24 @@ describe('notifier', () => {
     }
     expect((await s.h.call('GET', '/v1/notifier/deliveries', null)).status).toBe(401);
     expect((await s.h.call('GET', '/v1/notifier/vapid-public-key', 'ada')).body['publicKey']).toEqual(expect.any(String));
+  });
+
+  it("answers exports.requested with the user's settings and deliveries, a push subscription without its secrets, and nobody else's", async () => {
+    await s.preferences('ivy', { timezone: 'Asia/Tokyo', channels: ['email'] });
+    await s.h.publish('exports.requested', create(ExportRequestedSchema, { requestId: 'exp-1', userId: 'ada', requestedAt: timestampFromDate(new Date()) }), 'ada', { source: 'auth' });
+    const part = await exportedPart(s.h, 'exp-1');
+    expect(part.service).toBe('notifier');
+    expect(part.document['preferences']).toEqual([expect.objectContaining({ channels: ['in_app', 'push'] })]);
+    expect(part.document['consents']).toEqual([expect.objectContaining({ purpose: 'push_notifications' })]);
+    expect(part.document['deliveries']?.length).toBeGreaterThan(0);
+    expect(part.document['deliveries']).toContainEqual(expect.objectContaining({ status: 'delivered', channel: 'push' }));
+    const subscriptions = await s.h.db.selectFrom('push_subscriptions').select(['endpoint', 'p256dh', 'auth']).where('user_id', '=', 'ada').execute();
+    expect(subscriptions.length).toBeGreaterThan(0);
+    expect(part.document['push_subscriptions']).toEqual(subscriptions.map(() => expect.objectContaining({ endpoint: PUSH_ENDPOINT_HELD })));
+    const text = JSON.stringify(part.document);
+    for (const secret of subscriptions.flatMap((sub) => [sub.endpoint, sub.p256dh, sub.auth])) expect(text).not.toContain(secret);
+    expect(text).not.toMatch(/ivy|Asia\/Tokyo/);
+    expect(part.fields.filter((f) => !f.description)).toEqual([]);
   });
 
   it('erases a user on users.deletion.requested and answers with a receipt', async () => {

@@ -2,8 +2,9 @@ import { erasedUserDigest } from '@oo/events';
 import { createHash } from 'node:crypto';
 import { create, fromBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { DeletionReceiptSchema, DeletionRequestedSchema, Reaction, TipFeedbackSchema, TipServedSchema } from '@oo/contracts';
+import { DeletionReceiptSchema, DeletionRequestedSchema, ExportRequestedSchema, Reaction, TipFeedbackSchema, TipServedSchema } from '@oo/contracts';
 import { sql } from '@oo/db';
+import { exportedPart } from '@oo/service-testing';
 import { eventually } from '@oo/testing';
 import { startProfileHarness, type ProfileHarness } from './support/profile-harness';
 
@@ -108,5 +109,27 @@ describe('profile user deletion', () => {
     await serve(stays, `${stays}-d2`);
     await eventually(async () => ((await handled('profile__tip_served')) === served + 2 ? true : undefined), 'both events handled');
     expect(await rowsMentioning(gone)).toEqual({});
+  });
+
+  it("answers exports.requested with the user's rows of every table, described by the schema, and nobody else's", async () => {
+    const other = 'exp-other';
+    await call('PUT', `/v1/profiles/${other}/preferences`, other, { timezone: 'Asia/Tokyo', channels: ['email'], tipCadence: 'low' });
+    await serve(other, `${other}-d1`);
+    await h.publish('exports.requested', create(ExportRequestedSchema, { requestId: 'exp-1', userId: stays, requestedAt: timestampFromDate(now) }), stays);
+    const part = await exportedPart(h, 'exp-1');
+    expect(part.service).toBe('profile');
+    expect(part.document['preferences']).toEqual([expect.objectContaining({ channels: ['push'], tip_cadence: 'normal' })]);
+    expect(part.document['consent_events']).toEqual([expect.objectContaining({ purpose: 'push_notifications', action: 'granted' })]);
+    expect(part.document['tip_served']?.map((r) => r['decision_id']).sort()).toEqual([`${stays}-d1`, `${stays}-d2`]);
+    expect(part.document['tip_feedback']).toEqual([expect.objectContaining({ decision_id: `${stays}-d1`, reaction: 'done' })]);
+    expect(part.document['user_profile_features']?.length).toBeGreaterThan(0);
+    expect(JSON.stringify(part.document)).not.toMatch(/exp-other|Asia\/Tokyo|del-gone/);
+    // Every exported column is described in the schema (COMMENT ON COLUMN), and only those are exported.
+    expect(part.fields.length).toBeGreaterThan(20);
+    expect(part.fields.filter((f) => !f.description)).toEqual([]);
+    for (const [table, rows] of Object.entries(part.document)) {
+      const named = part.fields.filter((f) => f.table === table).map((f) => f.column);
+      for (const row of rows) expect(Object.keys(row).sort()).toEqual([...named].sort());
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { DeletionRequestedSchema, PreferencesUpdatedSchema, TaskDeletedSchema, TaskUpsertedSchema } from '@oo/contracts';
+import { DeletionRequestedSchema, ExportRequestedSchema, PreferencesUpdatedSchema, TaskDeletedSchema, TaskUpsertedSchema } from '@oo/contracts';
+import { exportedPart } from '@oo/service-testing';
 import { eventually } from '@oo/testing';
 import { startRecommenderHarness, type RecommenderHarness } from './support/recommender-harness';
 
@@ -105,6 +106,26 @@ describe('candidates fed by the bus', () => {
     await settle();
     await candidatesOf('dia');
     expect(h.ml.requests.at(-1)?.context).toMatchObject({ timezone: 'Asia/Tokyo', localHour: 19, localWeekday: 1 });
+  });
+
+  it("answers exports.requested with the user's tasks, decisions and feedback, described by the schema, and nobody else's", async () => {
+    for (const user of ['yan', 'yoko']) {
+      await upsert(user, `t-${user}`, { title: `${user}'s task`, updatedAt: at(-1) });
+      published.preferences += 1;
+      await h.publish('profile.preferences.updated', create(PreferencesUpdatedSchema, { userId: user, timezone: user === 'yan' ? 'Europe/Rome' : 'Asia/Tokyo', updatedAt: timestampFromDate(at(-1)) }), user);
+    }
+    await settle();
+    const decisionId = (await h.call('POST', '/v1/recommend', 'yan')).body['decisionId'] as string;
+    expect((await h.call('POST', `/v1/tips/${decisionId}/feedback`, 'yan', { reaction: 'snooze' })).status).toBe(202);
+    await h.publish('exports.requested', create(ExportRequestedSchema, { requestId: 'exp-1', userId: 'yan', requestedAt: timestampFromDate(now) }), 'yan');
+    const part = await exportedPart(h, 'exp-1');
+    expect(part.service).toBe('recommender');
+    expect(part.document['tasks']).toEqual([expect.objectContaining({ task_id: 't-yan', title: "yan's task" })]);
+    expect(part.document['user_timezones']).toEqual([expect.objectContaining({ timezone: 'Europe/Rome' })]);
+    expect(part.document['decisions']).toEqual([expect.objectContaining({ decision_id: decisionId, candidates: expect.any(Array) })]);
+    expect(part.document['tip_feedback']).toEqual([expect.objectContaining({ decision_id: decisionId, reaction: 'snooze' })]);
+    expect(JSON.stringify(part.document)).not.toMatch(/yoko|Asia\/Tokyo/);
+    expect(part.fields.filter((f) => !f.description)).toEqual([]);
   });
 
   it("erases everything about a user on request and answers with this service's receipt", async () => {

@@ -1,7 +1,8 @@
 import { create } from '@bufbuild/protobuf';
 import { forgetKey } from '@oo/model-state';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { DeletionRequestedSchema } from '@oo/contracts';
+import { DeletionRequestedSchema, ExportRequestedSchema } from '@oo/contracts';
+import { exportedPart } from '@oo/service-testing';
 import { sql } from '@oo/db';
 import { feedback, Reaction, scoreRequest, served } from './support/decisions';
 import { eventually } from '@oo/testing';
@@ -61,5 +62,21 @@ describe('user deletion', () => {
       return outbox.find((r) => r.subject === 'users.deletion.receipt' && r.published_at !== null);
     }, 'receipt published');
     expect(receipt.subject).toBe('users.deletion.receipt');
+  });
+
+  it("answers exports.requested with the user's decisions, rewards and model part, described by the schema, and nobody else's", async () => {
+    await h.publish('signals.tip.served', served('o1', 'u-other', 1), 'u-other');
+    await h.publish('signals.tip.feedback', feedback('o1', 'u-other', Reaction.DONE), 'u-other');
+    await eventually(async () => ((await status()).observations === 5 ? true : undefined), "the other user's decision learned");
+    await h.publish('exports.requested', create(ExportRequestedSchema, { requestId: 'exp-1', userId: 'u-stays', requestedAt: timestampFromDate(new Date()) }), 'u-stays');
+    const part = await exportedPart(h, 'exp-1');
+    expect(part.service).toBe('ml-serving');
+    expect(part.document['decisions']).toEqual([expect.objectContaining({ decision_id: 's1', reaction: 'done', reward: 1 })]);
+    // Observations folded into a checkpoint are compacted away; those still in the log are the user's own.
+    for (const row of part.document['learned_observations'] ?? []) expect(row).toMatchObject({ decision_id: 's1', reward: 1 });
+    expect(part.document['model_snapshot_users']?.length).toBeGreaterThan(0);
+    for (const row of part.document['model_snapshot_users'] ?? []) expect(row['stats']).toEqual(expect.stringMatching(/^[A-Za-z0-9+/]+=*$/));
+    expect(JSON.stringify(part.document)).not.toMatch(/u-other|u-gone|"o1"|"g1"/);
+    expect(part.fields.filter((f) => !f.description)).toEqual([]);
   });
 });

@@ -20,6 +20,8 @@ export interface ProfileHarness {
   publish<S extends Subject>(subject: S, message: MessageShape<(typeof subjects)[S]>, userId: string): Promise<void>;
   /** How many events a durable consumer has handled (its inbox rows). */
   handled(durable: string): Promise<number>;
+  /** Every event stored on `subject` so far, decoded, oldest first. */
+  eventsOn<S extends Subject>(subject: S): Promise<{ headers: Record<string, string>; message: MessageShape<(typeof subjects)[S]> }[]>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startProfileHarness(options: HarnessOptions): Promise<Prof
     tokenFor: (userId, roles = [], claims = {}) => h.tokenFor(userId, { roles, ...claims }),
     publish: (subject, message, userId) => h.publish(subject, message, userId, { source: 'recommender' }),
     handled: h.handled,
+    eventsOn: h.eventsOn,
     stop: h.stop,
   };
 }

@@ -23,6 +23,8 @@ export interface MlHarness extends MlInstance {
   token(kind: 'service' | 'admin' | 'user'): Promise<string>;
   /** Publishes an event the way the recommender's outbox relay would; `id` fixes the ce-id. */
   publish<S extends Subject>(subject: S, message: MessageShape<(typeof subjects)[S]>, userId: string, options?: { id?: string; msgId?: string }): Promise<void>;
+  /** Every event stored on `subject` so far, decoded, oldest first. */
+  eventsOn<S extends Subject>(subject: S): Promise<{ headers: Record<string, string>; message: MessageShape<(typeof subjects)[S]> }[]>;
   /** Starts another instance on the same schema and streams (it shares the durable consumers). */
   startInstance(options?: InstanceOptions): Promise<MlInstance>;
 }
@@ -62,6 +64,7 @@ export async function startMlHarness(options: HarnessOptions): Promise<MlHarness
     token: (kind) => (kind === 'service' ? h.serviceToken('recommender') : h.tokenFor(kind === 'admin' ? 'ada' : 'bea', { roles: kind === 'admin' ? ['admin'] : [] })),
     publish: (subject, message, userId, publishOptions = {}) =>
       h.publish(subject, message, userId, { source: 'recommender', ...(publishOptions.id ? { id: publishOptions.id } : {}), ...(publishOptions.msgId ? { msgId: publishOptions.msgId } : {}) }),
+    eventsOn: h.eventsOn,
     startInstance: async (instance = {}) => {
       const service = await h.startInstance({ clock: instance.clock ?? options.clock, env: { ...TEST_ENV, ...options.env, ...instance.env } });
       if (instance.waitForModel ?? true) await service.ctx.live.loaded;
