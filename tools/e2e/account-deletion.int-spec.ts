@@ -1,6 +1,6 @@
 // Deleting an account that has used every part of oO, through the gateway on a fresh system:
 // tasks from Todoist (its local stand-in) and by hand, tips and feedback (so ml-serving holds a
-// model part), preferences and a consent, a push subscription and a nudge delivered by push.
+// model part), preferences and a consent, a push subscription, a nudge delivered by push and a data export.
 // After DELETE /v1/me every service sends its receipt, auth erases the identity, and a scan of
 // every table of every schema — outboxes, inboxes, dead letters and model checkpoints included —
 // finds neither the user's id nor their e-mail address. The old token is refused and a late event
@@ -77,6 +77,9 @@ it('erases a user who used every feature from every table of every service, and 
   clock.moveTo(9, 5);
   await eventually(async () => push.messages(subscription.endpoint)[0], 'the nudge pushed', SERVICE_WAIT_MS, 100);
   await eventually(async () => (((await ok('GET', '/v1/me/notifications'))['notifications'] as unknown[]).length > 0 ? true : undefined), 'the delivery logged');
+  // An export of it all: its archive and every service's outbox copy of its part must go with the account.
+  const exportStatus = (await ok('POST', '/v1/me/export'))['statusUrl'] as string;
+  await eventually(async () => ((await ok('GET', exportStatus))['status'] === 'ready' ? true : undefined), 'the export ready', 60_000, 200);
   // Before: the user is everywhere.
   const before = await tracesOf(testDatabaseUrl(), system.prefix, [userId]);
   const servicesHolding = new Set(before.map((t) => t.at.split('.')[0]?.slice(system.prefix.length + 1)));
