@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -5,6 +6,8 @@ import { testNatsUrl, uniqueStreamPrefix } from '@oo/testing';
 import { runProvisionCommand } from './provision-command';
 
 const DEFINITIONS = join(__dirname, '../../deploy/nats');
+// Every stream the definitions declare is provisioned, however many there are.
+const STREAMS = (JSON.parse(readFileSync(join(DEFINITIONS, 'streams.json'), 'utf8')) as { streams: unknown[] }).streams.length;
 
 describe('npm run provision', () => {
   const prefix = uniqueStreamPrefix('provision-cli');
@@ -28,7 +31,7 @@ describe('npm run provision', () => {
     const signals = await (await jetstreamManager(nc)).streams.info(`${prefix}_SIGNALS`);
     await nc.close();
     expect(signals.config.max_bytes).toBe(16 * 1024 * 1024);
-    expect(out.at(-1)).toMatch(new RegExp(`^provisioned 7 streams and \\d+ consumers on .* under prefix ${prefix}$`));
+    expect(out.at(-1)).toMatch(new RegExp(`^provisioned ${STREAMS} streams and \\d+ consumers on .* under prefix ${prefix}$`));
   });
 
   it('fails with the reason when the definitions are broken', async () => {
