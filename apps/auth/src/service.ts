@@ -1,6 +1,6 @@
 import { subjects } from '@oo/contracts';
 import { servicesConsuming } from '@oo/events';
-import { defineService, type Kit } from '@oo/service';
+import { answerExportRequest, defineService, type Kit } from '@oo/service';
 import { createRoutes } from './app';
 import { authConfigSchema, type AuthConfig } from './config';
 import type { AuthDatabase } from './db/database';
@@ -8,7 +8,7 @@ import { authMigrations } from './db/migrations';
 import { deletionHolders } from './features/deletion/deletion-holders';
 import { deletionReceiptHandler } from './features/deletion/deletion.service';
 import { startDeletionWatch } from './features/deletion/deletion-watch';
-import { handleExportRequested } from './events/consumers/export-requested.consumer';
+import { AUTH_EXPORT } from './features/export/auth-export';
 import { startExportExpiry } from './features/export/export-expiry';
 import { exportPartHandler } from './features/export/export.service';
 import { startSigningKeys } from './features/keys/signing-keys.setup';
@@ -80,7 +80,7 @@ export const authService = defineService<AuthDatabase>()({
       subject: 'users.deletion.receipt',
       handler: (trx, event, ctx) => deletionReceiptHandler(ctx)(trx, event.message, event.time),
     },
-    { durable: 'auth__export_requested', subject: 'exports.requested', handler: (trx, event, ctx) => handleExportRequested(trx, event.message, ctx) },
+    { durable: 'auth__export_requested', subject: 'exports.requested', handler: (trx, event, ctx) => answerExportRequest(trx, event.message, ctx, AUTH_EXPORT) },
     { durable: 'auth__export_part', subject: 'exports.part', handler: (trx, event, ctx) => exportPartHandler({ ...ctx, ...ctx.exports })(trx, event.message) },
   ],
 });

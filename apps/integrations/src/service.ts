@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { subjects } from '@oo/contracts';
-import { defineService, type Kit } from '@oo/service';
+import { answerExportRequest, defineService, type Kit } from '@oo/service';
 import { createRoutes } from './app';
 import { integrationsConfigSchema, type IntegrationsConfig } from './config';
 import type { IntegrationsDatabase } from './db/database';
 import { integrationsMigrations } from './db/migrations';
-import { handleExportRequested } from './events/consumers/export-requested.consumer';
+import { INTEGRATIONS_EXPORT } from './features/export/integrations-export';
 import { handleUserDeletion } from './events/consumers/user-deletion.consumer';
 import { connectorsFrom } from './features/connectors/connector-registry';
 import { createConnectionsService } from './features/connections/connections.service';
@@ -70,7 +70,7 @@ export const integrationsService = defineService<IntegrationsDatabase>()({
       applyToErasedUsers: true,
       handler: (trx, event, ctx) => handleUserDeletion(trx, event.message, ctx),
     },
-    { durable: 'integrations__export_requested', subject: 'exports.requested', handler: (trx, event, ctx) => handleExportRequested(trx, event.message, ctx) },
+    { durable: 'integrations__export_requested', subject: 'exports.requested', handler: (trx, event, ctx) => answerExportRequest(trx, event.message, ctx, INTEGRATIONS_EXPORT) },
   ],
   stop: [
     { name: 'stop syncing', run: (ctx) => ctx.scheduler.stop() },

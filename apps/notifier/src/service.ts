@@ -1,10 +1,10 @@
 import { subjects } from '@oo/contracts';
-import { defineService, type Kit } from '@oo/service';
+import { answerExportRequest, defineService, type Kit } from '@oo/service';
 import { createRoutes } from './app';
 import { notifierConfigSchema, type NotifierConfig } from './config';
 import type { NotifierDatabase } from './db/database';
 import { notifierMigrations } from './db/migrations';
-import { handleExportRequested } from './events/consumers/export-requested.consumer';
+import { NOTIFIER_EXPORT } from './features/export/notifier-export';
 import { handleUserDeletion } from './events/consumers/user-deletion.consumer';
 import { createEmailSender } from './features/channels/email/email-sender';
 import { createPushSender } from './features/channels/push/push-sender';
@@ -82,7 +82,7 @@ export const notifierService = defineService<NotifierDatabase>()({
       applyToErasedUsers: true,
       handler: (trx, event, ctx) => handleUserDeletion(trx, event.message, ctx),
     },
-    { durable: 'notifier__export_requested', subject: 'exports.requested', handler: (trx, event, ctx) => handleExportRequested(trx, event.message, ctx) },
+    { durable: 'notifier__export_requested', subject: 'exports.requested', handler: (trx, event, ctx) => answerExportRequest(trx, event.message, ctx, NOTIFIER_EXPORT) },
   ],
   stop: [
     { name: 'stop dispatching', run: (ctx) => ctx.dispatcher.stop() },

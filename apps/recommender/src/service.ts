@@ -1,7 +1,7 @@
 import { Counter, Gauge } from 'prom-client';
 import { subjects } from '@oo/contracts';
 import { createDecisionFeaturizer } from '@oo/decision-features';
-import { defineService, type Kit } from '@oo/service';
+import { answerExportRequest, defineService, type Kit } from '@oo/service';
 import { createRoutes } from './app';
 import { recommenderConfigSchema, type RecommenderConfig } from './config';
 import type { RecommenderDatabase } from './db/database';
@@ -10,7 +10,7 @@ import { projectNotificationDelivered, projectNotificationFailed } from './event
 import { projectPreferencesUpdated } from './events/consumers/preferences-updated.consumer';
 import { projectTaskDeleted } from './events/consumers/task-deleted.consumer';
 import { projectTaskUpserted } from './events/consumers/task-upserted.consumer';
-import { handleExportRequested } from './events/consumers/export-requested.consumer';
+import { RECOMMENDER_EXPORT } from './features/export/recommender-export';
 import { userDeletionHandler } from './events/consumers/user-deletion.consumer';
 import { defaultAdviceLibrary } from './features/advice/advice-library';
 import { createProfileClient } from './features/context/profile-client';
@@ -126,7 +126,7 @@ export const recommender = defineService<RecommenderDatabase>()({
       applyToErasedUsers: true,
       handler: (trx, e, ctx) => userDeletionHandler({ clock: ctx.clock, enqueue: ctx.enqueue })(trx, e.message),
     },
-    { durable: 'recommender__export_requested', subject: 'exports.requested', handler: (trx, event, ctx) => handleExportRequested(trx, event.message, ctx) },
+    { durable: 'recommender__export_requested', subject: 'exports.requested', handler: (trx, event, ctx) => answerExportRequest(trx, event.message, ctx, RECOMMENDER_EXPORT) },
   ],
   stop: [
     { name: 'stop the nudge scheduler', run: (ctx) => ctx.nudges?.stop() },

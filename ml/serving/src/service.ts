@@ -1,13 +1,13 @@
 import { subjects } from '@oo/contracts';
 import { createDecisionFeaturizer } from '@oo/decision-features';
-import { defineService, type Kit } from '@oo/service';
+import { answerExportRequest, defineService, type Kit } from '@oo/service';
 import { createRoutes } from './app';
 import { mlServingConfigSchema, type MlServingConfig } from './config';
 import type { MlDatabase } from './db/database';
 import { mlServingMigrations } from './db/migrations';
 import { tipFeedbackHandler } from './events/consumers/tip-feedback.consumer';
 import { tipServedHandler } from './events/consumers/tip-served.consumer';
-import { handleExportRequested } from './events/consumers/export-requested.consumer';
+import { ML_SERVING_EXPORT } from './features/export/ml-serving-export';
 import { userDeletionHandler } from './events/consumers/user-deletion.consumer';
 import { LiveModel } from './features/model-state/live-model';
 import { registerLayout } from './features/model-state/model-state.repository';
@@ -74,7 +74,7 @@ export const mlServing = defineService<MlDatabase>()({
       applyToErasedUsers: true,
       handler: (trx, e, ctx) => userDeletionHandler(ctx.clock, ctx.enqueue)(trx, e.message),
     },
-    { durable: 'ml-serving__export_requested', subject: 'exports.requested', handler: (trx, event, ctx) => handleExportRequested(trx, event.message, ctx) },
+    { durable: 'ml-serving__export_requested', subject: 'exports.requested', handler: (trx, event, ctx) => answerExportRequest(trx, event.message, ctx, ML_SERVING_EXPORT) },
   ],
   readiness: { model: (ctx) => ctx.live.isReady() },
   stop: [

@@ -1,7 +1,7 @@
 import { subjects, type Subject, type SubjectMessage } from '@oo/contracts';
 import type { Transaction } from '@oo/db';
 import type { ReceivedEvent } from '@oo/events';
-import type { Subscription } from '@oo/service';
+import { answerExportRequest, type Subscription } from '@oo/service';
 import type { ProfileDatabase } from '../db/database';
 import { ProfileError } from '../errors';
 import type { FeatureRegistry } from '../features/registry/feature-registry';
@@ -11,7 +11,7 @@ import { lockUserFeatures } from '../features/profile-features/profile-features.
 import { projectTipFeedback } from './consumers/tip-feedback.consumer';
 import { projectTipServed } from './consumers/tip-served.consumer';
 import { channelUnsubscribedHandler } from './consumers/channel-unsubscribed.consumer';
-import { handleExportRequested } from './consumers/export-requested.consumer';
+import { PROFILE_EXPORT } from '../features/export/profile-export';
 import { userDeletionHandler } from './consumers/user-deletion.consumer';
 
 type Projector<S extends Subject> = (trx: Transaction<ProfileDatabase>, message: SubjectMessage<S>) => Promise<ProjectedTip>;
@@ -41,7 +41,7 @@ const userDeletion: ProfileSubscription = {
 const exportRequested: ProfileSubscription = {
   durable: 'profile__export_requested',
   subject: 'exports.requested',
-  handler: (trx, event, ctx) => handleExportRequested(trx, event.message, ctx),
+  handler: (trx, event, ctx) => answerExportRequest(trx, event.message, ctx, PROFILE_EXPORT),
 };
 
 const channelUnsubscribed: ProfileSubscription = {

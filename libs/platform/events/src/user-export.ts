@@ -104,12 +104,10 @@ export async function describeExportFields<DB>(db: Kysely<DB> | Transaction<DB>,
 /**
  * A service's whole contribution to a user's export, ready to be sent as `exports.part` messages:
  * the JSON document of the user's rows cut into chunks, the field descriptions on the first.
- * Call it from the service's `exports.requested` handler and enqueue one part per chunk.
+ * The kit's `answerExportRequest` (@oo/service) sends them, one part per chunk.
  *
  * @example
- * for (const chunk of await userExportChunks(trx, PROFILE_EXPORT, request.userId)) {
- *   await ctx.enqueue(trx, 'exports.part', create(ExportPartSchema, { requestId, service: 'profile', ...chunk }), { userId, sequenced: false });
- * }
+ * const chunks = await userExportChunks(trx, PROFILE_EXPORT, request.userId);
  */
 export async function userExportChunks<DB>(
   db: Kysely<DB> | Transaction<DB>,

@@ -22,6 +22,7 @@ export { startService, type RunningService, type StartServiceOptions } from './s
 export { runService } from './run-service';
 export { checkSubscriptions, findNatsDefinitions } from './subscription-table';
 export { defineServiceErrors, ServiceError, ServiceKitError, type ServiceErrorClass } from './service-error';
+export { answerExportRequest, EXPORT_PART_SUBJECT, type ExportAnswerKit } from './user-export-answer';
 export { startPollLoop, type PollLoop, type PollLoopOptions } from './poll-loop';
 export { startErasedUserPruning, type ErasedUserPruning } from './erased-user-pruning';
 export {
