@@ -67,6 +67,11 @@ export function baseServiceShape(service: ServiceName) {
     DB_CONSUMER_POOL_MAX: int({ min: 1, max: 200, default: 4 }),
     /** How many events each consumer handles at once. */
     CONSUMER_CONCURRENCY: int({ min: 1, max: 256, default: 16 }),
+    /**
+     * How long a consumer's first waiting event holds its transaction open to others (ms): under
+     * load, one commit per batch instead of one per event, for at most this much added latency.
+     */
+    CONSUMER_BATCH_LINGER_MS: int({ min: 0, max: 1_000, default: 10 }),
     /** Erased-user records (which make late events for a deleted user no-ops) are kept this long. */
     ERASED_USER_RETENTION_DAYS: int({ min: 31, max: 3650, default: 180 }),
   };

@@ -127,7 +127,7 @@ export async function startConsumer<DB, Desc extends DescMessage>(options: Consu
     d.deliveryCount < maxDeliver() ? d.nak(0) : deadLetter(d, 'exhausted', cause, envelope);
 
   // Events that arrive while transactions run are handled together in the next one (group commit).
-  const batcher = createTransactionBatcher(options.db, { maxBatch: options.maxBatch ?? 32, parallel: 2 });
+  const batcher = createTransactionBatcher(options.db, { maxBatch: options.maxBatch ?? 32, parallel: 2, lingerMs: options.batchLingerMs ?? 0 });
   const handleInTransaction = (event: ReceivedEvent<MessageShape<Desc>>, forceSequence: boolean) =>
     batcher.run(async (trx) => {
       const edb = eventsDb(trx);

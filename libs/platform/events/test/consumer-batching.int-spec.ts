@@ -52,3 +52,43 @@ describe('batched consumption', () => {
     expect(failedOnce).toBe(true);
   });
 });
+
+// The linger: events that trickle in, each committed before the next arrives, still share transactions.
+describe('batched consumption with a linger', () => {
+  let fx: EventsFixture;
+  let consumer: RunningConsumer;
+  const transactions = new Map<string, string>();
+
+  beforeAll(async () => {
+    fx = await createEventsFixture('batching_linger', [testConsumer('lingering__noted', 'signals.test.noted')]);
+    consumer = await startConsumer({
+      bus: fx.bus,
+      db: fx.db,
+      durable: 'lingering__noted',
+      subject: 'signals.test.noted',
+      schema: StringValueSchema,
+      concurrency: 16,
+      batchLingerMs: 200,
+      handler: async (trx, event) => {
+        const { rows } = await sql<{ txid: string }>`select txid_current()::text as txid`.execute(trx);
+        await trx.insertInto('applied').values({ event_id: event.id, user_key: event.userId, value: event.message.value }).execute();
+        transactions.set(event.message.value, rows[0]?.txid ?? '');
+      },
+    });
+  });
+  afterAll(async () => {
+    await consumer.stop();
+    await fx.close();
+  });
+
+  it('holds the first event of a batch for the ones that follow it', async () => {
+    const values = Array.from({ length: 12 }, (_, i) => `t${i}`);
+    for (const [i, value] of values.entries()) {
+      await fx.bus.publish(codec.encode('signals.test.noted', create(StringValueSchema, { value }), { userId: `u${i}` }));
+      // Far longer than one event's transaction takes, far shorter than the linger.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await waitFor('every event applied', async () => (await fx.applied()).length === values.length && transactions.size === values.length);
+    expect(new Set(transactions.values()).size).toBeLessThanOrEqual(4);
+  });
+});

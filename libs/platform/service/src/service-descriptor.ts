@@ -37,6 +37,7 @@ export interface KitConfig extends StatelessKitConfig {
   /** Repeated statements kept prepared per connection; absent: the db library's default. */
   readonly DB_PREPARED_STATEMENTS?: number;
   readonly CONSUMER_CONCURRENCY: number;
+  readonly CONSUMER_BATCH_LINGER_MS: number;
   readonly ERASED_USER_RETENTION_DAYS: number;
 }
 

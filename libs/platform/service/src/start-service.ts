@@ -94,6 +94,7 @@ export async function startService(descriptor: AnyServiceDescriptor, options: St
         log,
         metrics: infra.eventsMetrics,
         concurrency: (config as KitConfig).CONSUMER_CONCURRENCY,
+        batchLingerMs: (config as KitConfig).CONSUMER_BATCH_LINGER_MS,
       });
       started.unshift({ name: 'stop consumers', run: () => Promise.all(consumers.map((c) => c.stop())) });
     }

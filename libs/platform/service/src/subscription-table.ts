@@ -64,6 +64,7 @@ export interface StartSubscriptionsOptions<Ctx, DB> {
   log: Logger;
   metrics: EventsMetrics;
   concurrency: number;
+  batchLingerMs: number;
 }
 
 /** Starts one durable consumer per row; stops those already started if one fails. */
@@ -82,6 +83,7 @@ export async function startSubscriptions<Ctx, DB>(options: StartSubscriptionsOpt
           subject: row.subject,
           schema: options.subjects[row.subject] as NonNullable<SubjectMap[string]>,
           concurrency: options.concurrency,
+          batchLingerMs: options.batchLingerMs,
           applyToErasedUsers: row.applyToErasedUsers ?? false,
           handler: (trx, event) => handle(trx, event, options.ctx),
         }),
