@@ -25,7 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => system?.stop());
 
-type Outcome = { kind: 'answered'; status: number } | { kind: 'refused' };
+// A failed answer keeps its problem's code and detail, so a failure here says which hop refused.
+type Outcome = { kind: 'answered'; status: number; problem?: string } | { kind: 'refused' };
 
 it('answers every request it accepted, loses no event, and exits cleanly within the grace period', async () => {
   const gateway = system.url('gateway');
@@ -41,7 +42,8 @@ it('answers every request it accepted, loses no event, and exits cleanly within 
   let gatewayDown = false;
   const send = async (method: string, path: string, token: string, body?: unknown) => {
     const res = await call(method, `${gateway}${path}`, token, body).catch(() => undefined);
-    outcomes.push(res ? { kind: 'answered', status: res.status } : { kind: 'refused' });
+    const problem = res && res.status >= 400 ? JSON.stringify(res.body).slice(0, 300) : undefined;
+    outcomes.push(res ? { kind: 'answered', status: res.status, ...(problem ? { problem: `${method} ${path.split('/').slice(0, 3).join('/')}: ${problem}` } : {}) } : { kind: 'refused' });
     if (!res && stopping) gatewayDown = true;
     return res;
   };
@@ -72,7 +74,7 @@ it('answers every request it accepted, loses no event, and exits cleanly within 
   await load;
 
   const answered = outcomes.filter((o): o is Extract<Outcome, { kind: 'answered' }> => o.kind === 'answered');
-  expect(answered.filter((o) => o.status >= 400).map((o) => o.status)).toEqual([]);
+  expect(answered.filter((o) => o.status >= 400).map((o) => `${o.status} ${o.problem ?? ''}`)).toEqual([]);
   for (const e of exits) expect({ service: e.service, code: e.code, signal: e.signal, inGrace: e.ms < GRACE_MS }).toEqual({ service: e.service, code: 0, signal: null, inGrace: true });
 
   // Every event of an answered request is on the stream, or in its service's outbox for the next start.
