@@ -53,7 +53,7 @@ describe('npm run new:service', () => {
     for (const file of ['README.md', 'tsconfig.json', 'src/main.ts', 'src/service.ts', 'src/config.ts', 'src/errors.ts', 'src/app.ts', 'src/http/items.router.ts']) {
       expect(existsSync(join(copy.root, app, file))).toBe(true);
     }
-    for (const file of ['features/items/items.service.ts', 'features/items/items.repository.ts', 'features/items/items.table.ts']) {
+    for (const file of ['features/items/items.service.ts', 'features/items/items.repository.ts', 'features/items/items.table.ts', 'features/export/export-tables.ts']) {
       expect(existsSync(join(copy.root, app, 'src', file))).toBe(true);
     }
     for (const file of ['events/consumers/user-deletion.consumer.ts', 'db/database.ts', 'db/migrate.ts', 'db/migrations/index.ts']) {
@@ -66,7 +66,10 @@ describe('npm run new:service', () => {
     expect(project.tags).toEqual(['type:app', `scope:${NAME}`]);
     expect(Object.keys(project.targets).sort()).toEqual(['build', 'lint', 'migrate', 'serve', 'test', 'typecheck']);
     const consumers = JSON.parse(readFileSync(join(copy.root, `deploy/nats/consumers/${NAME}.json`), 'utf8')) as { consumers: unknown[] };
-    expect(consumers.consumers).toEqual([expect.objectContaining({ durable: `${NAME}__user_deletion`, filterSubject: 'users.deletion.requested' })]);
+    expect(consumers.consumers).toEqual([
+      expect.objectContaining({ durable: `${NAME}__user_deletion`, filterSubject: 'users.deletion.requested' }),
+      expect.objectContaining({ durable: `${NAME}__export_requested`, filterSubject: 'exports.requested', stream: 'EXPORTS' }),
+    ]);
   });
 
   it('refuses the same name again and a port already listed, and writes nothing', async () => {
@@ -99,6 +102,6 @@ describe('npm run new:service', () => {
     const result = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; testResults: { name: string }[] };
     expect(result.testResults.map((r) => r.name)).toEqual([join(copy.root, app, `test/${NAME}.int-spec.ts`)]);
     expect(result.numFailedTests).toBe(0);
-    expect(result.numPassedTests).toBeGreaterThanOrEqual(6);
+    expect(result.numPassedTests).toBeGreaterThanOrEqual(7);
   }, 120_000);
 });
