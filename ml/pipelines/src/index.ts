@@ -54,3 +54,11 @@ export {
   type SignInFn,
   type UserSession,
 } from './simulate/user-sessions';
+export { createProgressBar, type ProgressBar, type ProgressBarOptions } from './cli/progress-bar';
+export { DECISION_EXPORT_COLUMNS, decisionParquetSchema, type ColumnType, type ExportColumn } from './export/decision-export-columns';
+export { DECISION_EXPORT_SCHEMA, jsonRecord, writeDecisionJsonl, writeDecisionParquet, type ExportFormat, type ExportMetadata } from './export/decision-export-writers';
+export { decisionRow, type ContextFeatureRow, type DecisionRow, type DecisionRowOptions, type ShadowScoresRow } from './export/decision-row';
+export { runDecisionExport, type DecisionExportOptions, type DecisionExportSummary } from './export/run-decision-export';
+export { eventLine, schemaForType, type EventLine } from './stream/event-json';
+export { parseStreamArgs, STREAM_USAGE, type StreamCommand } from './stream/stream-args';
+export { replayEvents, tailEvents, type EventSink, type ReplayOptions, type StreamConnection, type TailOptions } from './stream/stream-events';
