@@ -7,6 +7,7 @@ import { create, toJson } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { subjects, TipFeedbackSchema, TipServedSchema, UserCreatedSchema, type TipServed } from '@oo/contracts';
 import { createEventCodec } from '@oo/events';
+import { createRng } from '@oo/bandit';
 import { joinDecisionLog } from '../../src/decision-log/decision-log';
 import { writeDecisionLogFile } from '../../src/decision-log/decision-log-jsonl';
 import { syntheticLog } from './synthetic-log';
@@ -43,6 +44,14 @@ async function main(dir: string): Promise<void> {
   ];
   const lines = events.map(({ event, expected }) => JSON.stringify({ subject: event.subject, headers: event.headers, payload: Buffer.from(event.data).toString('base64'), expected }));
   writeFileSync(join(dir, 'cloudevents.jsonl'), `${lines.join('\n')}\n`);
+
+  // The bootstrap's generator: Python must draw the same numbers for the same seeds.
+  const seeds = [0, 3, 42, 2 ** 32 + 1, -7, 'decision-1', 'ünï'];
+  const draws = seeds.map((seed) => {
+    const rng = createRng(seed);
+    return { seed, uint32: Array.from({ length: 8 }, () => rng.uint32()), int1000: Array.from({ length: 8 }, () => rng.int(1000)) };
+  });
+  writeFileSync(join(dir, 'rng.json'), JSON.stringify(draws));
 }
 
 const dir = process.argv[2];
