@@ -4,7 +4,7 @@ import { subjects, type TipFeedback, type TipServed } from '@oo/contracts';
 import { createEventCodec, prefixStream, prefixSubject } from '@oo/events';
 import { formatCount, silentProgress, type ProgressFn } from '../cli/progress';
 import { headersOf, replaySubject } from '../jetstream/replay-subject';
-import { joinDecisionLog, type DecisionLog } from './decision-log';
+import { joinDecisionLog, type DecisionLog } from '@oo/off-policy';
 
 export interface StreamSource {
   readonly servers: string | string[];

@@ -8,7 +8,7 @@ import { create } from '@bufbuild/protobuf';
 import { ContextFeatureSchema, ContextFeatureStatus } from '@oo/contracts';
 import { createDecisionFeaturizer } from '@oo/decision-features';
 import { syntheticLog } from '../../test/support/synthetic-log';
-import { joinDecisionLog } from '../decision-log/decision-log';
+import { joinDecisionLog } from '@oo/off-policy';
 import { writeDecisionLogFile } from '../decision-log/decision-log-jsonl';
 import { DECISION_EXPORT_COLUMNS, type ColumnType } from './decision-export-columns';
 import { DECISION_EXPORT_SCHEMA, jsonRecord, writeDecisionJsonl, writeDecisionParquet } from './decision-export-writers';

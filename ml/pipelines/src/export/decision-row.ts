@@ -2,9 +2,9 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import type { Reaction, RewardValues } from '@oo/bandit';
 import { ContextFeatureStatus, type TipServed } from '@oo/contracts';
 import type { DecisionFeaturizer } from '@oo/decision-features';
-import type { LoggedTip } from '../decision-log/decision-log';
-import { settleDecisions } from '../decision-log/reward-join';
-import { modelVectors } from '../ope/policy-evaluation';
+import type { LoggedTip } from '@oo/off-policy';
+import { settleDecisions } from '@oo/off-policy';
+import { modelVectors } from '@oo/off-policy';
 
 /** A shadow policy's scores on one decision. */
 export interface ShadowScoresRow {

@@ -1,7 +1,7 @@
 import { DEFAULT_REWARDS, type RewardValues } from '@oo/bandit';
 import { createDecisionFeaturizer } from '@oo/decision-features';
 import { createProgressBar } from '../cli/progress-bar';
-import { servedSince, servedTime, type LoggedTip } from '../decision-log/decision-log';
+import { servedSince, servedTime, type LoggedTip } from '@oo/off-policy';
 import { DEFAULT_REWARD_WINDOW_MS, loadDecisionLog, type DecisionSource } from '../ope/run-ope';
 import { writeDecisionJsonl, writeDecisionParquet, type ExportFormat } from './decision-export-writers';
 import { decisionRow, type DecisionRow } from './decision-row';

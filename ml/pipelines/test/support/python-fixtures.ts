@@ -8,7 +8,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { subjects, TipFeedbackSchema, TipServedSchema, UserCreatedSchema, type TipServed } from '@oo/contracts';
 import { createEventCodec } from '@oo/events';
 import { createRng } from '@oo/bandit';
-import { joinDecisionLog } from '../../src/decision-log/decision-log';
+import { joinDecisionLog } from '@oo/off-policy';
 import { writeDecisionLogFile } from '../../src/decision-log/decision-log-jsonl';
 import { syntheticLog } from './synthetic-log';
 
