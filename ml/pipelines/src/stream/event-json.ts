@@ -1,8 +1,7 @@
 import { createRegistry, fromBinary, toJson, type DescMessage, type JsonValue } from '@bufbuild/protobuf';
 import { subjects } from '@oo/contracts';
-import { readEnvelope } from '@oo/events';
+import { headersOf, readEnvelope } from '@oo/events';
 import type { JsMsg } from '@nats-io/jetstream';
-import { headersOf } from '../jetstream/replay-subject';
 
 /** One stream message as a JSON line: where it sits, its CloudEvent envelope and its decoded payload. */
 export interface EventLine {

@@ -1,8 +1,7 @@
 import { DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { prefixSubject } from '@oo/events';
+import { prefixSubject, replaySubject } from '@oo/events';
 import { StreamReadError } from '../decision-log/stream-reader';
-import { replaySubject } from '../jetstream/replay-subject';
 import { eventLine, type EventLine } from './event-json';
 
 export interface StreamConnection {
