@@ -90,7 +90,7 @@ export interface PolicyPromotionsTable {
   live_policy: string;
   previous_live_policy: string;
   shadow_policies: Json<string[]>;
-  /** `admin:<user id>`, `cli` or `automatic`. */
+  /** `admin:<user id>` (the admin route, also behind npm run promote) or `automatic`. */
   actor: string;
   reverts_promotion_id: string | null;
   /** What the switch was decided on (see PromotionEvidence); null for a reversal. */

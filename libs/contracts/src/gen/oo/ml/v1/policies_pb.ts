@@ -63,7 +63,7 @@ export type PolicyPromoted = Message<"oo.ml.v1.PolicyPromoted"> & {
   promotedAt?: Timestamp | undefined;
 
   /**
-   * Who switched: `admin:<user id>` (the admin route), `cli` (npm run promote), or `automatic`.
+   * Who switched: `admin:<user id>` (the admin route, which npm run promote calls) or `automatic`.
    *
    * @generated from field: string actor = 6;
    */
@@ -144,7 +144,7 @@ export type PolicyPromotedJson = {
   promotedAt?: TimestampJson;
 
   /**
-   * Who switched: `admin:<user id>` (the admin route), `cli` (npm run promote), or `automatic`.
+   * Who switched: `admin:<user id>` (the admin route, which npm run promote calls) or `automatic`.
    *
    * @generated from field: string actor = 6;
    */
