@@ -4,7 +4,9 @@ draws of the bandit library's generator. Set OO_DS_FIXTURES to a folder to keep 
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import tempfile
 from functools import lru_cache
@@ -30,6 +32,9 @@ def fixture_dir() -> Path:
     """The folder with every fixture, made on first use."""
     given = os.environ.get("OO_DS_FIXTURES")
     folder = Path(given) if given else Path(tempfile.mkdtemp(prefix="oo-ds-fixtures-"))
+    if not given:
+        # Made for this run only: nothing is left in /tmp once the tests are done.
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     raw = folder / "raw-decisions.jsonl"
     _run("ml/pipelines/test/support/python-fixtures.ts", str(folder))
