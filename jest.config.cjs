@@ -10,9 +10,9 @@ const swc = [
 ];
 const common = {
   // Transform TypeScript everywhere, and the ESM-only packages (jose; openid-client and its
-  // oauth4webapi; oidc-provider) so jest's CommonJS runtime can load them.
+  // oauth4webapi; oidc-provider; hyparquet and hyparquet-writer) so jest's CommonJS runtime can load them.
   transform: { '^.+\\.(t|m?j)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi|oidc-provider)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi|oidc-provider|hyparquet|hyparquet-writer)/)'],
   testEnvironment: 'node',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };

@@ -32,7 +32,7 @@ type Declared = Omit<ServiceTopology, 'name' | 'port' | 'stateful' | 'secretFile
 const UNDECLARED: Declared = { calls: ['auth'], internet: false, secrets: ['DATABASE_URL', 'SERVICE_CLIENT_SECRET'], autoscaled: false, resources: SMALL };
 
 const DECLARED: Partial<Record<ServiceName, Declared>> = {
-  gateway: { calls: ['auth', 'profile', 'recommender', 'integrations', 'notifier'], internet: false, secrets: ['SERVICE_CLIENT_SECRET'], autoscaled: true, resources: HOT },
+  gateway: { calls: ['auth', 'profile', 'recommender', 'integrations', 'notifier', 'ml-serving'], internet: false, secrets: ['SERVICE_CLIENT_SECRET'], autoscaled: true, resources: HOT },
   auth: {
     calls: [],
     internet: true,

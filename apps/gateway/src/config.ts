@@ -21,6 +21,7 @@ export const gatewayConfigSchema = statelessServiceSchema('gateway').extend({
   RECOMMENDER_URL: httpUrl().default(local('recommender')),
   INTEGRATIONS_URL: httpUrl().default(local('integrations')),
   NOTIFIER_URL: httpUrl().default(local('notifier')),
+  ML_SERVING_URL: httpUrl().default(local('ml-serving')),
   /** Budget of one upstream call, from sending to the last byte of the answer's head. */
   UPSTREAM_TIMEOUT_MS: durationMs(5_000),
   /** Kept-alive connections per upstream. */

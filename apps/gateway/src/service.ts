@@ -21,6 +21,7 @@ function setupGateway(kit: GatewayKit) {
     recommender: new UpstreamClient('recommender', config.RECOMMENDER_URL, pool),
     integrations: new UpstreamClient('integrations', config.INTEGRATIONS_URL, pool),
     notifier: new UpstreamClient('notifier', config.NOTIFIER_URL, pool),
+    mlServing: new UpstreamClient('ml-serving', config.ML_SERVING_URL, pool),
   };
   const nowMs = () => kit.clock().getTime();
   const sessions = new SessionExchange(upstreams.auth, kit.verifier, new SessionCache(config.SESSION_CACHE_SIZE, nowMs), nowMs);
@@ -30,7 +31,7 @@ function setupGateway(kit: GatewayKit) {
     kit.log.debug({ userId: revoked.userId, sessionId: revoked.sessionId, reason: revoked.reason, dropped }, 'revoked sessions purged');
   });
   const shed = new Counter({ name: 'oo_gateway_shed_total', help: 'Requests refused with 503 because MAX_IN_FLIGHT were in flight', registers: [kit.registry] });
-  const closeUpstreams = () => [authUpstream, upstreams.profile, upstreams.recommender, upstreams.integrations, upstreams.notifier].forEach((u) => u.close());
+  const closeUpstreams = () => [authUpstream, upstreams.profile, upstreams.recommender, upstreams.integrations, upstreams.notifier, upstreams.mlServing].forEach((u) => u.close());
   return { upstreams, sessions, closeUpstreams, shed };
 }
 

@@ -102,6 +102,11 @@ describe('the gateway API for an app with a bearer token', () => {
     const nudges = await call('GET', '/v1/admin/nudges/outcomes?since=2026-01-01T00:00:00Z', 'root');
     expect(nudges).toMatchObject({ status: 200, body: { since: '2026-01-01T00:00:00.000Z', channels: [] } });
     expect((await call('GET', '/v1/admin/nudges/outcomes', 'ada')).status).toBe(403);
+    expect((await call('GET', '/v1/admin/policies', 'ada')).status).toBe(403);
+    expect(await call('GET', '/v1/admin/policies', 'root')).toMatchObject({ status: 200, body: { assignment: null, history: [] } });
+    const evaluation = await call('POST', '/v1/admin/policies/promotions', 'root', { body: { since: '2026-01-01T00:00:00Z', dryRun: true } });
+    expect(evaluation).toMatchObject({ status: 200, body: { promoted: false, evaluation: { promote: null } } });
+    expect((await call('POST', '/v1/admin/policies/promotions', 'ada', { body: { since: '2026-01-01T00:00:00Z' } })).status).toBe(403);
     expect((await call('POST', '/v1/admin/keys/rotate', 'ada')).status).toBe(403);
     expect((await call('POST', '/v1/admin/keys/rotate', 'root')).body).toMatchObject({ signingKid: expect.any(String) });
   });

@@ -307,6 +307,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live policy and shadows in force, and the latest switches with their evidence */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The assignment and its history */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Policies"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/policies/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Evaluates every shadow against the live policy on the decision log, and promotes one whose SNIPS and DR lower bounds beat the live upper bounds */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PromotionRequest"];
+                };
+            };
+            responses: {
+                /** @description Nothing promoted (dry run, or no shadow passed): the evaluation says why */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PromotionResult"];
+                    };
+                };
+                /** @description Promoted: the switch and its evidence */
+                201: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PromotionResult"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/policies/promotions/{promotionId}/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undoes the switch in force: the previous live policy chooses again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    promotionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The reversal */
+                201: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PolicyReversal"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/users/{userId}/features/rebuild": {
         parameters: {
             query?: never;
@@ -2674,6 +2842,11 @@ export interface components {
         Disconnected: {
             revokedAtProvider: boolean;
         };
+        EstimateInterval: {
+            lower: number;
+            upper: number;
+            value: number;
+        };
         FeatureReading: {
             /** @description Seconds since the value was computed */
             ageSec: number;
@@ -2734,6 +2907,41 @@ export interface components {
             channels: components["schemas"]["NudgeChannelOutcome"][];
             /** Format: date-time */
             since: string;
+        };
+        Policies: {
+            /** @description Null until the first switch: the recommender's LIVE_POLICY / SHADOW_POLICIES apply */
+            assignment: {
+                live: string;
+                promotionId: string;
+                shadows: string[];
+            } | null;
+            history: components["schemas"]["PolicySwitch"][];
+        };
+        /** @description A policy's estimated reward per decision on the decision log */
+        PolicyEstimate: {
+            decisions: number;
+            dr: components["schemas"]["EstimateInterval"];
+            effectiveSampleSize: number;
+            policy: string;
+            /** @enum {string} */
+            role: "live" | "shadow";
+            snips: components["schemas"]["EstimateInterval"];
+        };
+        PolicyReversal: {
+            promotion: components["schemas"]["PolicySwitch"];
+        };
+        PolicySwitch: {
+            /** @description `admin:<user id>` or `automatic` */
+            actor: string;
+            /** @description What the promotion was decided on (since, rule, decisions, estimates); null for a reversal */
+            evidence?: unknown;
+            livePolicy: string;
+            previousLivePolicy: string;
+            /** Format: date-time */
+            promotedAt: string;
+            promotionId: string;
+            revertsPromotionId: string | null;
+            shadowPolicies: string[];
         };
         Preferences: {
             channels: ("in_app" | "push" | "email")[];
@@ -2798,6 +3006,40 @@ export interface components {
             features: components["schemas"]["FeatureReading"][];
             registryVersion: string;
             userId: string;
+        };
+        PromotionEvaluation: {
+            basedOn: string | null;
+            decisions: {
+                fallback: number;
+                invalid: number;
+                settled: number;
+                total: number;
+                unsettled: number;
+                untimed: number;
+            };
+            estimates: components["schemas"]["PolicyEstimate"][];
+            live: string | null;
+            promote: string | null;
+            /** @description Why each other shadow was not promoted */
+            reasons: string[];
+            rule: string;
+            shadows: string[];
+            /** Format: date-time */
+            since: string;
+        };
+        PromotionRequest: {
+            /** @description Evaluate only; never switch */
+            dryRun?: boolean;
+            /**
+             * Format: date-time
+             * @description Evaluate decisions served from then (or from the last switch, if later)
+             */
+            since: string;
+        };
+        PromotionResult: {
+            evaluation: components["schemas"]["PromotionEvaluation"];
+            promoted: boolean;
+            promotion?: components["schemas"]["PolicySwitch"];
         };
         Providers: {
             providers: {

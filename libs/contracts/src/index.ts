@@ -8,5 +8,6 @@ export * from './gen/oo/signals/v1/notifications_pb';
 export * from './gen/oo/users/v1/users_pb';
 export * from './gen/oo/profile/v1/profile_pb';
 export * from './gen/oo/exports/v1/exports_pb';
+export * from './gen/oo/ml/v1/policies_pb';
 export { isSubject, subjectNames, subjects } from './subjects';
 export type { Subject, SubjectMessage, SubjectSchema } from './subjects';

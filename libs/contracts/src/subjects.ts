@@ -1,5 +1,6 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import { ExportPartSchema, ExportRequestedSchema } from './gen/oo/exports/v1/exports_pb';
+import { PolicyPromotedSchema } from './gen/oo/ml/v1/policies_pb';
 import { ConnectionReauthRequiredSchema } from './gen/oo/integrations/v1/connections_pb';
 import { ChannelUnsubscribedSchema, NotifyRequestedSchema } from './gen/oo/notify/v1/notify_pb';
 import { ConsentChangedSchema, PreferencesUpdatedSchema } from './gen/oo/profile/v1/profile_pb';
@@ -41,6 +42,7 @@ export const subjects = {
   'profile.consent.changed': ConsentChangedSchema,
   'exports.requested': ExportRequestedSchema,
   'exports.part': ExportPartSchema,
+  'ml.policy.promoted': PolicyPromotedSchema,
 } as const satisfies Record<string, DescMessage>;
 
 /** A subject we publish, e.g. `'signals.tip.served'`. */

@@ -4,5 +4,13 @@ export { decodeReplica, decodeSnapshot, decodeUserSnapshot, encodeReplica, encod
 export type { ObservationRow } from './observation-row';
 export { ObservationApplier } from './observation-applier';
 export { forgetByKey, forgetKey } from './forget-key';
-export { fromObservationPageJson, observationPageSchema, toObservationPageJson, type ObservationPage, type ObservationPageJson } from './observation-wire';
+export {
+  fromObservationPageJson,
+  observationPageSchema,
+  policyAssignmentSchema,
+  toObservationPageJson,
+  type ObservationPage,
+  type ObservationPageJson,
+  type PolicyAssignment,
+} from './observation-wire';
 export { scoreDecision, type PolicyCatalog } from './decision-scoring';

@@ -9,7 +9,20 @@ import type { ObservationRow } from './observation-row';
 export interface ObservationPage {
   rows: ObservationRow[];
   layouts: Record<string, readonly string[]>;
+  /** Which policy is live and which are shadows, once a promotion decided it (ADR 0019). */
+  assignment?: PolicyAssignment;
 }
+
+/** The live policy and the shadows scored beside it, as ml-serving's promotion step last set them. */
+export interface PolicyAssignment {
+  live: string;
+  shadows: string[];
+  /** The switch that set it. */
+  promotionId: string;
+}
+
+const policyName = z.string().min(1).max(64);
+export const policyAssignmentSchema = z.strictObject({ live: policyName, shadows: z.array(policyName).max(16), promotionId: z.string().min(1).max(64) });
 
 const wireRow = z.strictObject({
   seq: z.string().regex(/^\d{1,19}$/),
@@ -26,6 +39,8 @@ const wireRow = z.strictObject({
 export const observationPageSchema = z.strictObject({
   observations: z.array(wireRow).max(10_000),
   layouts: z.record(z.string().max(64), z.array(z.string().max(128)).max(4096)),
+  // Only present once a promotion happened, so replicas older than it keep reading pages until then.
+  assignment: policyAssignmentSchema.optional(),
 });
 
 export type ObservationPageJson = z.infer<typeof observationPageSchema>;
@@ -48,6 +63,7 @@ export function toObservationPageJson(page: ObservationPage): ObservationPageJso
       outcome: row.outcome,
     })),
     layouts: Object.fromEntries(Object.entries(page.layouts).map(([version, names]) => [version, [...names]])),
+    ...(page.assignment ? { assignment: { ...page.assignment, shadows: [...page.assignment.shadows] } } : {}),
   };
 }
 
@@ -69,5 +85,6 @@ export function fromObservationPageJson(json: ObservationPageJson): ObservationP
       outcome: o.outcome,
     })),
     layouts: json.layouts,
+    ...(json.assignment ? { assignment: json.assignment } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { ModelSnapshot, PolicySpec, UserSnapshot } from '@oo/bandit';
 import { ModelStateError } from './model-state-error';
+import { policyAssignmentSchema, type PolicyAssignment } from './observation-wire';
 
 // A checkpoint is mostly matrices (A, A⁻¹ and every user's part: ~3 000 doubles per user at 82
 // dimensions). As JSON that is ~19 bytes and a float parse per number; here it is a small JSON
@@ -75,6 +76,8 @@ export interface ReplicaDocument {
   model: ModelSnapshot;
   complete: boolean;
   policies: Record<string, PolicySpec>;
+  /** Which policy is live and which are shadows, once a promotion set it; absent before any. */
+  assignment?: PolicyAssignment;
 }
 
 /**
@@ -97,6 +100,9 @@ export function decodeReplica(bytes: Uint8Array): ReplicaDocument {
   const document = decodeDocument(bytes) as Partial<ReplicaDocument> | null;
   if (typeof document !== 'object' || document === null || typeof document.model !== 'object' || typeof document.complete !== 'boolean' || typeof document.policies !== 'object') {
     throw new ModelStateError('INVALID_SNAPSHOT', 'not a replica document');
+  }
+  if (document.assignment !== undefined && !policyAssignmentSchema.safeParse(document.assignment).success) {
+    throw new ModelStateError('INVALID_SNAPSHOT', 'the replica document has an unreadable policy assignment');
   }
   return document as ReplicaDocument;
 }

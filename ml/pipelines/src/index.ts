@@ -2,7 +2,7 @@
 // tests and notebooks-in-TypeScript can run them in-process; `npm run ope` / `npm run simulate`
 // are thin command lines over the same calls.
 export { UsageError, parseDuration, parseRewards, parseSince } from './cli/cli-args';
-export { joinDecisionLog, servedSince, type DecisionLog, type LoggedTip } from './decision-log/decision-log';
+export { joinDecisionLog, servedSince, type DecisionLog, type LoggedTip } from '@oo/off-policy';
 export {
   DecisionLogFileError,
   formatDecisionLine,
@@ -10,9 +10,9 @@ export {
   readDecisionLogFile,
   writeDecisionLogFile,
 } from './decision-log/decision-log-jsonl';
-export { settleDecisions, type SettledDecision, type Settlement, type SettleOptions } from './decision-log/reward-join';
+export { settleDecisions, type SettledDecision, type Settlement, type SettleOptions } from '@oo/off-policy';
 export { readDecisionLogFromStream, StreamReadError, type StreamSource } from './decision-log/stream-reader';
-export { contextInput, evaluateDecisions, isUsable, modelVectors, type PolicyRole, type PolicyRow } from './ope/policy-evaluation';
+export { contextInput, evaluateDecisions, isUsable, modelVectors, type PolicyRole, type PolicyRow } from '@oo/off-policy';
 export { formatOpeReport } from './ope/ope-report';
 export { parseOpeArgs, type OpeArgs } from './ope/ope-args';
 export {
@@ -54,3 +54,11 @@ export {
   type SignInFn,
   type UserSession,
 } from './simulate/user-sessions';
+export { createProgressBar, type ProgressBar, type ProgressBarOptions } from './cli/progress-bar';
+export { DECISION_EXPORT_COLUMNS, decisionParquetSchema, type ColumnType, type ExportColumn } from './export/decision-export-columns';
+export { DECISION_EXPORT_SCHEMA, jsonRecord, writeDecisionJsonl, writeDecisionParquet, type ExportFormat, type ExportMetadata } from './export/decision-export-writers';
+export { decisionRow, type ContextFeatureRow, type DecisionRow, type DecisionRowOptions, type ShadowScoresRow } from './export/decision-row';
+export { runDecisionExport, type DecisionExportOptions, type DecisionExportSummary } from './export/run-decision-export';
+export { eventLine, schemaForType, type EventLine } from './stream/event-json';
+export { parseStreamArgs, STREAM_USAGE, type StreamCommand } from './stream/stream-args';
+export { replayEvents, tailEvents, type EventSink, type ReplayOptions, type StreamConnection, type TailOptions } from './stream/stream-events';

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { requireAuth } from '@oo/http';
 import { modelsRouter } from './http/models.router';
+import { policiesRouter } from './http/policies.router';
 import { replicaRouter } from './http/replica.router';
 import { scoreRouter } from './http/score.router';
 import { requireServiceOrAdmin } from './http/service-caller';
@@ -10,5 +11,5 @@ import type { MlServingContext } from './service';
 export function createRoutes(ctx: MlServingContext): Router[] {
   const auth = Router();
   auth.use('/v1', requireAuth(ctx.verifier), requireServiceOrAdmin());
-  return [auth, scoreRouter(ctx.scorer, ctx.metrics), modelsRouter(ctx.live), replicaRouter(ctx)];
+  return [auth, scoreRouter(ctx.scorer, ctx.metrics), modelsRouter(ctx.live), replicaRouter(ctx), policiesRouter(ctx.promotion)];
 }

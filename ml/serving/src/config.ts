@@ -5,15 +5,16 @@ import { policyCatalogJson } from './features/scoring/policy-catalog';
 const HOUR_MS = 3_600_000;
 
 // A plain decimal from the environment (rewards, priors): `1`, `0.25`, `-0.5`.
-function decimal(defaultValue: number, options: { min?: number } = {}): z.ZodType<number> {
+function decimal(defaultValue: number, options: { min?: number; max?: number } = {}): z.ZodType<number> {
   const min = options.min ?? Number.NEGATIVE_INFINITY;
-  const reason = Number.isFinite(min) ? `must be a number ≥ ${min}` : 'must be a number';
+  const max = options.max ?? Number.POSITIVE_INFINITY;
+  const reason = Number.isFinite(max) ? `must be a number between ${min} and ${max}` : Number.isFinite(min) ? `must be a number ≥ ${min}` : 'must be a number';
   return z
     .string()
     .trim()
     .regex(/^-?\d+(\.\d+)?$/, reason)
     .transform(Number)
-    .pipe(z.number().min(min, reason))
+    .pipe(z.number().min(min, reason).max(max, reason))
     .default(defaultValue);
 }
 
@@ -49,6 +50,17 @@ const mlServingShape = {
   /** Prior precisions of a fresh model (a loaded snapshot keeps its own). */
   MODEL_LAMBDA: decimal(1, { min: 1e-9 }),
   MODEL_USER_LAMBDA: decimal(8, { min: 1e-9 }),
+  /** A shadow is promoted only on at least this many settled decisions of its own and of the live policy. */
+  PROMOTION_MIN_DECISIONS: int({ min: 1, max: 10_000_000, default: 500 }),
+  /** Bootstrap resamples of the promotion's intervals. */
+  PROMOTION_RESAMPLES: int({ min: 100, max: 100_000, default: 1_000 }),
+  /** `on`: evaluate every PROMOTION_AUTO_INTERVAL_MS and promote by itself (guarded below); `off`: only when asked. */
+  PROMOTION_AUTO: z.enum(['on', 'off']).default('off'),
+  PROMOTION_AUTO_INTERVAL_MS: durationMs(HOUR_MS),
+  /** No more than one switch per window; the evidence also starts no earlier than the window. */
+  PROMOTION_WINDOW_MS: durationMs(7 * 24 * HOUR_MS),
+  /** No automatic promotion while more than this share of the window's decisions fell back. */
+  PROMOTION_MAX_FALLBACK_SHARE: decimal(0.05, { min: 0, max: 1 }),
 };
 
 /** The ml-serving configuration: the base keys plus scoring, reward and model-state keys. */

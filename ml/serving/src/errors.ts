@@ -7,6 +7,9 @@ export const MlServingError = defineServiceErrors('MlServingError', {
   ML_REPLICA_BEHIND: 410,
   ML_DECISION_VANISHED: 500,
   ML_DECISION_INCOMPLETE: 500,
+  ML_DECISION_LOG_UNAVAILABLE: 503,
+  ML_PROMOTION_CONFLICT: 409,
+  ML_PROMOTION_NOT_FOUND: 404,
 });
 
 export type MlServingErrorCode = keyof typeof MlServingError.statusByCode;

@@ -14,6 +14,9 @@ import { registerLayout } from './features/model-state/model-state.repository';
 import { RewardJoin } from './features/reward-join/reward-join.service';
 import { rewardRulesFrom } from './features/reward-join/reward-rules';
 import { startRewardSweeper } from './features/reward-join/reward-sweeper';
+import { startAutoPromotion } from './features/promotion/auto-promotion';
+import { decisionLogReader } from './features/promotion/decision-log.reader';
+import type { PromotionDeps } from './features/promotion/promotion.service';
 import { createPolicyCatalog } from './features/scoring/policy-catalog';
 import { createScorer } from './features/scoring/scoring.service';
 import { createMlMetrics } from './metrics';
@@ -49,7 +52,23 @@ async function setupMlServing(kit: MlKit) {
   const sweeper = startRewardSweeper({ db, join, log, clock, intervalMs: config.REWARD_SWEEP_INTERVAL_MS, retentionMs: config.DECISION_RETENTION_MS });
   const catalog = createPolicyCatalog(config.POLICIES);
   const scorer = createScorer({ featurizer, catalog, currentModel: () => live.current(), withUser: (userId, use) => live.withUser(userId, use) });
-  return { metrics, live, join, sweeper, scorer, catalog };
+  const promotion: PromotionDeps = {
+    db,
+    schema: config.DB_SCHEMA,
+    readLog: decisionLogReader(kit.bus, clock),
+    enqueue: kit.enqueue,
+    clock,
+    known: (policy) => catalog.has(policy),
+    minDecisions: config.PROMOTION_MIN_DECISIONS,
+    resamples: config.PROMOTION_RESAMPLES,
+    rewardWindowMs: config.REWARD_WINDOW_MS,
+    rewards: rewardRulesFrom(config).rewards,
+  };
+  const autoPromotion =
+    config.PROMOTION_AUTO === 'on'
+      ? startAutoPromotion(promotion, { intervalMs: config.PROMOTION_AUTO_INTERVAL_MS, windowMs: config.PROMOTION_WINDOW_MS, maxFallbackShare: config.PROMOTION_MAX_FALLBACK_SHARE, log })
+      : undefined;
+  return { metrics, live, join, sweeper, scorer, catalog, promotion, autoPromotion };
 }
 
 /** What ml-serving's routes and handlers receive. */
@@ -79,6 +98,7 @@ export const mlServing = defineService<MlDatabase>()({
   readiness: { model: (ctx) => ctx.live.isReady() },
   stop: [
     { name: 'stop sweeper', run: (ctx) => ctx.sweeper.stop() },
+    { name: 'stop automatic promotion', run: async (ctx) => ctx.autoPromotion?.stop() },
     { name: 'stop model', run: (ctx) => ctx.live.stop() },
   ],
 });

@@ -1,13 +1,14 @@
 import { adminProfileSchema, keyRotationSchema } from '../schemas/auth.schemas';
 import { pageQuery, userIdParams } from '../schemas/common.schemas';
 import { dataQualitySchema, featuresSchema } from '../schemas/profile.schemas';
+import { policiesQuery, policiesSchema, promotionIdParams, promotionRequestSchema, promotionResultSchema, revertResultSchema } from '../schemas/policies.schemas';
 import { nudgeOutcomesQuery, nudgeOutcomesSchema } from '../schemas/tips.schemas';
 import { caller } from './caller.middleware';
 import { queryString, seg, type RouteDeps } from './route-deps';
 import { defineRoute, type AnyRoute } from './route-table';
 
 /** Admin views of any user (the admin role from the caller's token; the upstreams check it again). */
-export function adminRoutes({ auth, profile, recommender }: RouteDeps): AnyRoute[] {
+export function adminRoutes({ auth, profile, recommender, mlServing }: RouteDeps): AnyRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/v1/admin/users/{userId}/profile', tag: 'admin', access: 'admin', params: userIdParams,
@@ -41,6 +42,28 @@ export function adminRoutes({ auth, profile, recommender }: RouteDeps): AnyRoute
       summary: 'Per channel: nudges requested, delivered, failed, and how often a delivered one led to done',
       responses: { 200: { description: 'Outcomes per channel', schema: nudgeOutcomesSchema } },
       handle: ({ query }, res) => recommender.pipe({ method: 'GET', path: `/v1/admin/nudges/outcomes${queryString(query)}`, authorization: caller(res).authorization }, res),
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/admin/policies', tag: 'admin', access: 'admin', query: policiesQuery,
+      summary: 'The live policy and shadows in force, and the latest switches with their evidence',
+      responses: { 200: { description: 'The assignment and its history', schema: policiesSchema } },
+      handle: ({ query }, res) => mlServing.pipe({ method: 'GET', path: `/v1/policies${queryString(query)}`, authorization: caller(res).authorization }, res),
+    }),
+    defineRoute({
+      method: 'post', path: '/v1/admin/policies/promotions', tag: 'admin', access: 'admin',
+      body: { schema: promotionRequestSchema, contentTypes: ['application/json'] },
+      summary: 'Evaluates every shadow against the live policy on the decision log, and promotes one whose SNIPS and DR lower bounds beat the live upper bounds',
+      responses: {
+        200: { description: 'Nothing promoted (dry run, or no shadow passed): the evaluation says why', schema: promotionResultSchema },
+        201: { description: 'Promoted: the switch and its evidence', schema: promotionResultSchema },
+      },
+      handle: ({ body }, res) => mlServing.pipe({ method: 'POST', path: '/v1/policies/promotions', authorization: caller(res).authorization, body }, res),
+    }),
+    defineRoute({
+      method: 'post', path: '/v1/admin/policies/promotions/{promotionId}/revert', tag: 'admin', access: 'admin', params: promotionIdParams,
+      summary: 'Undoes the switch in force: the previous live policy chooses again',
+      responses: { 201: { description: 'The reversal', schema: revertResultSchema } },
+      handle: ({ params }, res) => mlServing.pipe({ method: 'POST', path: `/v1/policies/promotions/${seg(params.promotionId)}/revert`, authorization: caller(res).authorization }, res),
     }),
     defineRoute({
       method: 'post', path: '/v1/admin/keys/rotate', tag: 'admin', access: 'admin',

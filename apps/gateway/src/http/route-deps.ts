@@ -10,6 +10,8 @@ export interface RouteDeps {
   recommender: UpstreamClient;
   integrations: UpstreamClient;
   notifier: UpstreamClient;
+  /** Policy promotion (ADR 0019); admins only. */
+  mlServing: UpstreamClient;
   sessions: SessionExchange;
   cookies: CookieNames;
   /** PUBLIC_URL: the callback URL the provider redirected to is rebuilt from it. */

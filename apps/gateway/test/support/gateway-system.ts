@@ -3,6 +3,7 @@ import { startServiceHarness } from '@oo/service-testing';
 import { createTestAuth, type TestAuth } from '@oo/testing';
 import { gatewayService } from '../../src/service';
 import { startFakeAuth, type FakeAuth } from './fake-auth';
+import { startFakeMlServing } from './fake-ml-serving';
 import { startUpstreamProcess } from './upstream-process';
 
 /** The gateway (in process) in front of the real profile, recommender, integrations and notifier (their own processes, schemas and streams) and auth's contract fake, all trusting one test key. */
@@ -44,6 +45,8 @@ export async function startGatewaySystem(options: GatewaySystemOptions): Promise
     const auth = await startFakeAuth(keys);
     stops.push(() => auth.stop());
     const trust = { AUTH_ISSUER: keys.issuer, AUTH_JWKS: keys.jwks };
+    const ml = await startFakeMlServing();
+    stops.push(() => ml.stop());
     const p = await startUpstreamProcess({ service: 'profile', label: options.label, env: trust });
     stops.push(() => p.stop());
     const r = await startUpstreamProcess({
@@ -63,6 +66,8 @@ export async function startGatewaySystem(options: GatewaySystemOptions): Promise
       RECOMMENDER_URL: r.url,
       INTEGRATIONS_URL: i.url,
       NOTIFIER_URL: n.url,
+      // The policy admin routes only (the recommender above runs without ml-serving).
+      ML_SERVING_URL: ml.url,
       PUBLIC_URL: 'http://localhost:8080',
       WEB_ORIGINS: 'https://app.oo.test',
       ...options.env,

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { scoreRequestSchema, type ParsedScoreRequest, type ScoreResponse } from '@oo/decision-features';
+import { createModel, toSnapshot, type PolicySpec } from '@oo/bandit';
+import { createDecisionFeaturizer, scoreRequestSchema, type ParsedScoreRequest, type ScoreResponse } from '@oo/decision-features';
+import { encodeReplica, type PolicyAssignment } from '@oo/model-state';
 
 /** How a fake upstream answers: properly, too late, by dropping the connection, or with nonsense. */
 export type UpstreamMode = 'ok' | 'slow' | 'down' | 'garbage';
@@ -21,7 +23,18 @@ export interface FakeProfile extends FakeUpstream {
 
 export interface FakeMlServing extends FakeUpstream {
   requests: ParsedScoreRequest[];
+  /** What the replica routes hand out as the promoted assignment (ADR 0019); none by default. */
+  assignment?: PolicyAssignment;
 }
+
+// The replica routes serve a fresh model of the real layout with this catalog.
+const REPLICA_POLICIES: Record<string, PolicySpec> = {
+  linucb: { kind: 'linucb', alpha: 0.3, epsilon: 0.05 },
+  thompson: { kind: 'thompson', samples: 64, epsilon: 0.05 },
+  'epsilon-greedy': { kind: 'epsilon-greedy', epsilon: 0.1 },
+  uniform: { kind: 'uniform' },
+};
+const REPLICA_POLL_MS = 100;
 
 const SLOW_MS = 2_500;
 
@@ -109,9 +122,19 @@ export async function startFakeProfile(expectedToken: () => string): Promise<Fak
 export async function startFakeMlServing(expectedToken: () => string): Promise<FakeMlServing> {
   const state: FakeMlServing = { url: '', mode: 'ok', authorizations: [], requests: [], stop: async () => undefined };
   const parsedOf = new WeakMap<IncomingMessage, ReturnType<typeof scoreRequestSchema.safeParse>>();
+  const layout = createDecisionFeaturizer().builder.layout;
   const handle = (req: IncomingMessage, _body: string, res: ServerResponse) => {
-    if (req.method !== 'POST' || req.url !== '/v1/score') return send(res, 404, { code: 'ROUTE_NOT_FOUND' });
     if (req.headers.authorization !== `Bearer ${expectedToken()}`) return send(res, 401, { code: 'AUTH_INVALID_TOKEN' });
+    // The replica routes as ml-serving's README describes them: a model that never learns here, and the assignment.
+    if (req.method === 'GET' && req.url?.startsWith('/v1/models/current/replica')) {
+      const document = { model: toSnapshot(createModel(layout)), complete: true, policies: REPLICA_POLICIES, ...(state.assignment ? { assignment: state.assignment } : {}) };
+      return void res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(encodeReplica(document));
+    }
+    if (req.method === 'GET' && req.url?.startsWith('/v1/models/current/observations')) {
+      // A long poll with nothing new: answer after a short wait, carrying the assignment.
+      return void setTimeout(() => send(res, 200, { observations: [], layouts: {}, ...(state.assignment ? { assignment: state.assignment } : {}) }), REPLICA_POLL_MS);
+    }
+    if (req.method !== 'POST' || req.url !== '/v1/score') return send(res, 404, { code: 'ROUTE_NOT_FOUND' });
     const parsed = parsedOf.get(req);
     if (!parsed) return send(res, 400, { code: 'MALFORMED_JSON' });
     if (!parsed.success) return send(res, 400, { code: 'VALIDATION_FAILED', errors: parsed.error.issues });

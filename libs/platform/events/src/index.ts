@@ -61,3 +61,4 @@ export {
   type StreamDefinition,
 } from './nats-definitions';
 export { provision, type ProvisionOptions, type ProvisionStep } from './provision';
+export { headersOf, replaySubject, type ReplayStart } from './stream-replay';

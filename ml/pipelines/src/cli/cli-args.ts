@@ -48,11 +48,11 @@ export function parseDuration(text: string, flag: string): number {
  * @example
  * parseSince('7d', new Date()); // seven days ago
  */
-export function parseSince(text: string, now: Date): Date {
-  if (/^\d+(\.\d+)?(ms|s|m|h|d)$/.test(text.trim())) return new Date(now.getTime() - parseDuration(text, '--since'));
+export function parseSince(text: string, now: Date, flag = '--since'): Date {
+  if (/^\d+(\.\d+)?(ms|s|m|h|d)$/.test(text.trim())) return new Date(now.getTime() - parseDuration(text, flag));
   const time = /^\d{4}-\d{2}-\d{2}/.test(text) ? new Date(text) : new Date(Number.NaN);
   if (Number.isNaN(time.getTime())) {
-    throw new UsageError(`--since must be an ISO time (2026-01-05T08:00:00Z) or a duration back from now (24h, 7d); got "${text}"`);
+    throw new UsageError(`${flag} must be an ISO time (2026-01-05T08:00:00Z) or a duration back from now (24h, 7d); got "${text}"`);
   }
   return time;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { equals } from '@bufbuild/protobuf';
 import { TipFeedbackSchema, TipServedSchema } from '@oo/contracts';
 import { syntheticLog } from '../../test/support/synthetic-log';
-import { joinDecisionLog } from './decision-log';
+import { joinDecisionLog } from '@oo/off-policy';
 import { DecisionLogFileError, parseDecisionLine, readDecisionLogFile, writeDecisionLogFile } from './decision-log-jsonl';
 
 describe('the JSONL decision log', () => {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fromJson, toJson, type JsonValue } from '@bufbuild/protobuf';
 import { TipFeedbackSchema, TipServedSchema } from '@oo/contracts';
-import type { LoggedTip } from './decision-log';
+import type { LoggedTip } from '@oo/off-policy';
 
 /** A line of the JSONL file that cannot be read as a decision. */
 export class DecisionLogFileError extends Error {

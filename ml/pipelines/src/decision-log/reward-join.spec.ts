@@ -2,8 +2,8 @@ import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { DEFAULT_REWARDS } from '@oo/bandit';
 import { Reaction, TipFeedbackSchema, TipServedSchema } from '@oo/contracts';
-import { joinDecisionLog, servedSince } from './decision-log';
-import { settleDecisions } from './reward-join';
+import { joinDecisionLog, servedSince } from '@oo/off-policy';
+import { settleDecisions } from '@oo/off-policy';
 
 const HOUR = 3_600_000;
 const t0 = new Date('2026-03-01T09:00:00Z');

@@ -1,10 +1,9 @@
 import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { subjects, type TipFeedback, type TipServed } from '@oo/contracts';
-import { createEventCodec, prefixStream, prefixSubject } from '@oo/events';
+import { createEventCodec, headersOf, prefixStream, prefixSubject, replaySubject } from '@oo/events';
 import { formatCount, silentProgress, type ProgressFn } from '../cli/progress';
-import { headersOf, replaySubject } from '../jetstream/replay-subject';
-import { joinDecisionLog, type DecisionLog } from './decision-log';
+import { joinDecisionLog, type DecisionLog } from '@oo/off-policy';
 
 export interface StreamSource {
   readonly servers: string | string[];

@@ -1,4 +1,4 @@
-import { joinDecisionLog } from '../decision-log/decision-log';
+import { joinDecisionLog } from '@oo/off-policy';
 import { syntheticLog } from '../../test/support/synthetic-log';
 import { formatOpeReport } from './ope-report';
 import { evaluateDecisionLog } from './run-ope';

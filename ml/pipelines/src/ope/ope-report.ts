@@ -1,7 +1,7 @@
 import type { Estimate } from '@oo/bandit';
 import { formatDuration } from '../cli/cli-args';
 import { formatCount } from '../cli/progress';
-import type { PolicyRow } from './policy-evaluation';
+import type { PolicyRow } from '@oo/off-policy';
 import type { OpeReport } from './run-ope';
 
 const f3 = (x: number): string => x.toFixed(3);

@@ -1,8 +1,8 @@
 import { create } from '@bufbuild/protobuf';
 import { ContextFeatureStatus, DecisionContextSchema } from '@oo/contracts';
-import { joinDecisionLog } from '../decision-log/decision-log';
+import { joinDecisionLog } from '@oo/off-policy';
 import { syntheticLog } from '../../test/support/synthetic-log';
-import { contextInput } from './policy-evaluation';
+import { contextInput } from '@oo/off-policy';
 import { evaluateDecisionLog, type OpeReport } from './run-ope';
 
 describe('off-policy evaluation of a logged uniform policy', () => {

@@ -2,8 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { JetStreamApiCodes, JetStreamApiError, jetstream } from '@nats-io/jetstream';
 import { subjects, TaskUpsertedSchema } from '@oo/contracts';
-import { CE_HEADERS, connectJetStreamBus, createEventCodec, prefixStream, prefixSubject, type JetStreamBus } from '@oo/events';
-import { replaySubject } from '../jetstream/replay-subject';
+import { CE_HEADERS, connectJetStreamBus, createEventCodec, prefixStream, prefixSubject, replaySubject, type JetStreamBus } from '@oo/events';
 import type { SimUser } from './sim-population';
 
 /** Whether the recommender is known to have applied the events before the loop starts. */

@@ -1,8 +1,7 @@
 import { jetstream, type ConsumerMessages } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { subjects } from '@oo/contracts';
-import { createEventCodec, prefixStream } from '@oo/events';
-import { headersOf } from '../../src/jetstream/replay-subject';
+import { createEventCodec, prefixStream, headersOf } from '@oo/events';
 import type { FakeServices } from './fake-services';
 
 const codec = createEventCodec(subjects, { source: 'recommender' });

@@ -83,6 +83,21 @@ export interface ModelSnapshotUsersTable {
   stats: Buffer;
 }
 
+/** One switch of the live policy; the row with the highest `seq` is the assignment in force. */
+export interface PolicyPromotionsTable {
+  promotion_id: string;
+  seq: Generated<Int8>;
+  live_policy: string;
+  previous_live_policy: string;
+  shadow_policies: Json<string[]>;
+  /** `admin:<user id>` (the admin route, also behind npm run promote) or `automatic`. */
+  actor: string;
+  reverts_promotion_id: string | null;
+  /** What the switch was decided on (see PromotionEvidence); null for a reversal. */
+  evidence: Json<unknown> | null;
+  promoted_at: Date;
+}
+
 /** The ml schema: everything ml-serving owns and nothing else. */
 export interface MlDatabase {
   decisions: DecisionsTable;
@@ -91,4 +106,5 @@ export interface MlDatabase {
   feature_layouts: FeatureLayoutsTable;
   model_snapshots: ModelSnapshotsTable;
   model_snapshot_users: ModelSnapshotUsersTable;
+  policy_promotions: PolicyPromotionsTable;
 }

@@ -8,6 +8,7 @@ import { MlServingError } from '../errors';
 import type { LiveModel } from '../features/model-state/live-model';
 import { lastSeq, layoutNames, observationsAfter } from '../features/model-state/model-state.repository';
 import { replicaDocument } from '../features/model-state/replica-document';
+import { currentAssignment } from '../features/promotion/promotion.service';
 
 const count = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
@@ -29,11 +30,12 @@ const observationsQuery = z.strictObject({
 export function replicaRouter(deps: { db: Kysely<MlDatabase>; live: LiveModel; catalog: PolicyCatalog }): Router {
   const { db, live, catalog } = deps;
   const router = Router();
-  router.get('/v1/models/current/replica', (req, res) => {
+  router.get('/v1/models/current/replica', async (req, res) => {
     const { maxUsers } = validate(replicaQuery, req.query, 'query');
+    const assignment = await currentAssignment(db);
     const model = live.current();
     if (model === undefined || !live.isReady()) throw new MlServingError('ML_MODEL_NOT_READY', 'the model is still loading');
-    const bytes = encodeReplica(replicaDocument(model, live.holdsEveryUser(), maxUsers, catalog));
+    const bytes = encodeReplica({ ...replicaDocument(model, live.holdsEveryUser(), maxUsers, catalog), ...(assignment ? { assignment } : {}) });
     res.type('application/octet-stream').send(bytes);
   });
   router.get('/v1/models/current/observations', async (req, res) => {
@@ -54,7 +56,9 @@ export function replicaRouter(deps: { db: Kysely<MlDatabase>; live: LiveModel; c
       const names = await layoutNames(db, version);
       if (names !== undefined) layouts[version] = names;
     }
-    res.json(toObservationPageJson({ rows, layouts }));
+    // Every page carries the assignment, so a promotion reaches a replica within one long poll.
+    const assignment = await currentAssignment(db);
+    res.json(toObservationPageJson({ rows, layouts, ...(assignment ? { assignment } : {}) }));
   });
   return router;
 }

@@ -1,6 +1,6 @@
 import { chooseIndex } from '@oo/bandit';
 import type { Kysely } from '@oo/db';
-import { CANDIDATE_FEATURES, localTime, type DecisionContextInput } from '@oo/decision-features';
+import { CANDIDATE_FEATURES, localTime, SCORE_LIMITS, type DecisionContextInput } from '@oo/decision-features';
 import type { RecommenderDatabase } from '../../db/database';
 import type { EnqueueEventWith } from '../../events/outbox';
 import { applicableAdvice, type AdviceLibrary } from '../advice/advice-library';
@@ -15,6 +15,24 @@ import { toTipServed, type DecisionRecord } from './tip-served.event';
 
 export type Clock = () => Date;
 
+/** Which policy chooses and which are scored beside it. */
+export interface PolicyNames {
+  live: string;
+  shadows: readonly string[];
+}
+
+/**
+ * The policies a decision uses now: the promoted assignment once there is one, else the configured.
+ *
+ * @example
+ * policiesNow({ policies: { live: 'linucb', shadows: ['thompson'] }, assignment: () => replica.assignment() });
+ */
+export function policiesNow(deps: Pick<RecommendDeps, 'policies' | 'assignment'>): PolicyNames {
+  const assigned = deps.assignment?.();
+  // The score API takes a bounded number of policies; a longer assignment keeps its first shadows.
+  return assigned ? { live: assigned.live, shadows: assigned.shadows.slice(0, SCORE_LIMITS.policies - 1) } : deps.policies;
+}
+
 export interface RecommendDeps {
   db: Kysely<RecommenderDatabase>;
   clock: Clock;
@@ -23,7 +41,10 @@ export interface RecommendDeps {
   scorer: Scorer;
   /** The decision row and its `signals.tip.served` go in as one statement. */
   enqueueWith: EnqueueEventWith;
-  policies: { live: string; shadows: readonly string[] };
+  /** LIVE_POLICY / SHADOW_POLICIES: what applies until ml-serving promotes a policy. */
+  policies: PolicyNames;
+  /** The assignment ml-serving's promotion step set, when one reached this process (the model replica). */
+  assignment?: () => PolicyNames | undefined;
   maxTaskCandidates: number;
   localEpsilon: number;
   /** Called once per decision, for metrics. */
@@ -69,6 +90,7 @@ export async function decide(deps: RecommendDeps, userId: string, options: Decid
   if (candidates.length === 0) return null;
 
   const context: DecisionContextInput = { features: profile.features, timezone, ...local };
+  const policies = policiesNow(deps);
   const outcome = await deps.scorer.score(
     {
       userId,
@@ -76,12 +98,12 @@ export async function decide(deps: RecommendDeps, userId: string, options: Decid
       candidateFeatures: [...CANDIDATE_FEATURES],
       candidates: candidates.map((c) => ({ id: c.tipId, features: [...c.features] })),
       context: { ...context, features: [...context.features] },
-      policies: [deps.policies.live, ...deps.policies.shadows],
+      policies: [policies.live, ...policies.shadows],
     },
     traceparent,
   );
   const features = candidates.map((c) => c.features);
-  const choice = choosePolicy(outcome, deps.policies, features, deps.localEpsilon);
+  const choice = choosePolicy(outcome, policies, features, deps.localEpsilon);
   const { index, propensity } = chooseIndex(choice.probabilities, decisionId);
   return { decisionId, userId, servedAt, candidates, context, channel: options.channel, choice, chosenIndex: index, propensity };
 }

@@ -1,7 +1,7 @@
 import { fromSnapshot, type BanditModel } from '@oo/bandit';
 import type { DecisionFeaturizer, ParsedScoreRequest, ScoreResponse } from '@oo/decision-features';
 import type { Logger } from '@oo/logger';
-import { ObservationApplier, scoreDecision, type PolicyCatalog } from '@oo/model-state';
+import { ObservationApplier, scoreDecision, type PolicyAssignment, type PolicyCatalog } from '@oo/model-state';
 import type { ReplicaSource } from './replica-source';
 
 export interface ModelReplicaOptions {
@@ -33,6 +33,7 @@ const STARTUP_GRACE_MS = 30_000;
 export class ModelReplica {
   private model: BanditModel | undefined;
   private catalog: PolicyCatalog = new Map();
+  private assigned: PolicyAssignment | undefined;
   private complete = false;
   private lastContact = Number.NEGATIVE_INFINITY;
   private reload = true;
@@ -65,6 +66,14 @@ export class ModelReplica {
     return this.model?.version;
   }
 
+  /**
+   * The live policy and shadows ml-serving's promotion step last set (ADR 0019), or undefined
+   * before any promotion. Kept while ml-serving is unreachable: the last switch heard of stands.
+   */
+  assignment(): PolicyAssignment | undefined {
+    return this.assigned;
+  }
+
   /** The answer ml-serving would give at the replica's version, or undefined when the replica cannot vouch for it. */
   score(request: ParsedScoreRequest): ScoreResponse | undefined {
     const model = this.model;
@@ -88,13 +97,14 @@ export class ModelReplica {
   private async load(): Promise<boolean> {
     const answer = await this.options.source.replica(this.options.maxUsers);
     if (!answer.ok) return this.failed('could not load the model replica', answer.error);
-    const { model, complete, policies } = answer.value;
+    const { model, complete, policies, assignment } = answer.value;
     try {
       this.model = fromSnapshot(model);
     } catch (err) {
       return this.failed('the model replica is unreadable', err);
     }
     this.catalog = new Map(Object.entries(policies));
+    if (assignment) this.assigned = assignment;
     this.complete = complete;
     this.reload = false;
     this.contact();
@@ -109,6 +119,7 @@ export class ModelReplica {
       return answer.behind || this.failed('could not follow the observation log', answer.error);
     }
     for (const [version, names] of Object.entries(answer.value.layouts)) this.layouts.set(version, names);
+    if (answer.value.assignment) this.assigned = answer.value.assignment;
     try {
       await this.applier.apply(model, answer.value.rows, undefined, (userId) => this.keeps(model, userId));
     } catch (err) {

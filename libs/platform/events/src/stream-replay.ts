@@ -20,7 +20,8 @@ export async function replaySubject(
   stream: string,
   subject: string,
   start: ReplayStart,
-  onMessage: (m: JsMsg) => void,
+  /** Returning `'stop'` ends the replay early (a message past a time limit). */
+  onMessage: (m: JsMsg) => void | 'stop' | undefined,
   options: { headersOnly?: boolean } = {},
 ): Promise<number> {
   const from: Partial<OrderedConsumerOptions> =
@@ -36,7 +37,7 @@ export async function replaySubject(
     if (remaining === 0) return 0;
     const messages = await consumer.consume({ max_messages: 1_000 });
     for await (const m of messages) {
-      onMessage(m);
+      if (onMessage(m) === 'stop') break;
       read++;
       if (--remaining <= 0 || m.info.pending === 0) break;
     }

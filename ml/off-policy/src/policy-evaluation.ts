@@ -1,8 +1,11 @@
 import { evaluatePolicy, type LoggedDecision, type PolicyEvaluation, type Vector } from '@oo/bandit';
 import { ContextFeatureStatus, type DecisionContext, type TipServed } from '@oo/contracts';
 import { createDecisionFeaturizer, type DecisionContextInput, type DecisionFeaturizer } from '@oo/decision-features';
-import { silentProgress, type ProgressFn } from '../cli/progress';
-import type { SettledDecision } from '../decision-log/reward-join';
+import type { SettledDecision } from './reward-join';
+
+/** Hears what a long evaluation is doing (a command line prints it); a no-op by default. */
+export type ProgressFn = (message: string) => void;
+const silentProgress: ProgressFn = () => undefined;
 
 export type PolicyRole = 'live' | 'fallback' | 'shadow' | 'uniform';
 
