@@ -20,6 +20,7 @@ import { rateLimits } from './protection/rate-limit.middleware';
 import { requireAdminCaller } from './http/admin.middleware';
 import { deletionRoutes } from './http/deletion.routes';
 import { exportRoutes } from './http/export.routes';
+import { hasWebApp, webAppRouter } from './features/web-app/web-app.router';
 import type { GatewayContext } from './service';
 
 /**
@@ -62,5 +63,7 @@ export function createRoutes(ctx: GatewayContext): Array<Router | RequestHandler
     user: [authenticate({ verifier: ctx.verifier, sessions: ctx.sessions, cookies }), limits.perUser, csrfProtection(webOrigins)],
     admin: requireAdminCaller(),
   };
-  return [securityHeaders(), cors(new Set(config.WEB_ORIGINS)), docsRouter(buildOpenApiDocument(routes)), shedLoad({ maxInFlight: config.MAX_IN_FLIGHT, onShed: () => ctx.shed.inc() }), limits.perIp, mountRoutes(routes, guards)];
+  // The web app's files come before the table, so its page (not the table's page of links) is `/`.
+  const webApp = hasWebApp(config.WEB_APP_DIR) ? [webAppRouter(config.WEB_APP_DIR)] : [];
+  return [securityHeaders(), cors(new Set(config.WEB_ORIGINS)), docsRouter(buildOpenApiDocument(routes)), shedLoad({ maxInFlight: config.MAX_IN_FLIGHT, onShed: () => ctx.shed.inc() }), limits.perIp, ...webApp, mountRoutes(routes, guards)];
 }
