@@ -2042,7 +2042,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Changes a task of your own (only the fields named) */
+        /** Changes a task of your own (only the fields named: a JSON merge patch, RFC 7396) */
         patch: {
             parameters: {
                 query?: never;
@@ -2055,6 +2055,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": components["schemas"]["TaskPatch"];
+                    "application/merge-patch+json": components["schemas"]["TaskPatch"];
                 };
             };
             responses: {
