@@ -13,6 +13,8 @@ export interface ShownTip {
   reaction: Reaction | null;
 }
 
+const EMPTY_RECHECK_MS = 3_000;
+
 const tipKey = (decisionId: string | null) => ['tip', decisionId ?? 'next'] as const;
 
 // Each POST /v1/tips is a decision the recommender logs and learns from, so the next tip is asked
@@ -42,6 +44,9 @@ export function useCurrentTip(decisionId: string | null) {
     refetchOnWindowFocus: false,
     refetchOnReconnect: false,
     retry: false,
+    // With nothing to suggest no decision is logged, so looking again costs nothing: a task just
+    // added (it reaches the recommender within a second or so) then appears by itself.
+    refetchInterval: (query) => (query.state.data === null ? EMPTY_RECHECK_MS : false),
   });
   const react = useMutation({
     mutationFn: ({ shown, reaction }: { shown: ShownTip; reaction: Reaction }) =>
