@@ -24,28 +24,37 @@ export function launchChromium(): Promise<Browser> {
 /** A page whose failures are kept: uncaught errors, console errors, failed requests. */
 export interface WatchedPage {
   page: Page;
-  /** What went wrong so far, less what the test declared expected. */
+  /** What went wrong on the app's pages since the last call, less what was declared expected. */
   problems(): string[];
 }
 
 /**
- * Opens a page that records every console error and page error. `expected` names console errors
+ * Opens a page that records every page error and every console error on the app's origin. `expected` names console errors
  * the app causes on purpose — only the signed-out session probe's 401, which the browser logs as
  * a failed resource even though the app handles it.
  */
-export async function watchedPage(context: BrowserContext, expected: readonly RegExp[] = [/401 .*\/v1\/auth\/session$/]): Promise<WatchedPage> {
+export async function watchedPage(context: BrowserContext, appOrigin: string, expected: readonly RegExp[] = [/401 .*\/v1\/auth\/session$/]): Promise<WatchedPage> {
   const page = await context.newPage();
-  const seen: string[] = [];
-  page.on('pageerror', (error) => seen.push(`page error: ${error.message}`));
+  let seen: string[] = [];
+  // The identity provider's login page is not ours (its missing favicon is its own business).
+  const onApp = () => page.url().startsWith(appOrigin);
+  page.on('pageerror', (error) => seen.push(`page error on ${page.url()}: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() !== 'error') return;
+    if (message.type() !== 'error' || !onApp()) return;
     const line = `${message.text()} ${message.location().url}`;
     // Chromium writes a failed resource as "Failed to load resource: … status of 401 (Unauthorized)".
     const status = /status of (\d{3})/.exec(message.text())?.[1];
     const described = status ? `${status} ${message.location().url}` : line;
     if (!expected.some((pattern) => pattern.test(described))) seen.push(`console error: ${line}`);
   });
-  return { page, problems: () => [...seen] };
+  return {
+    page,
+    problems: () => {
+      const found = seen;
+      seen = [];
+      return found;
+    },
+  };
 }
 
 /** The serious and critical accessibility violations axe finds on the page (WCAG 2.x A and AA). */

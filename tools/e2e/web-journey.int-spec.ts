@@ -39,7 +39,7 @@ beforeAll(async () => {
   await context.grantPermissions(['notifications'], { origin: system.identity.publicUrl });
   subscription.current = push.createSubscription();
   await useLocalPushService(context, subscription.current);
-  watched = await watchedPage(context);
+  watched = await watchedPage(context, system.identity.publicUrl);
 });
 
 afterEach(() => {

@@ -4,6 +4,7 @@ import { unwrap } from '../api/problem';
 import { ErrorNotice } from '../ui/error-notice';
 import { percent } from '../ui/format';
 import { usePageTitle } from '../ui/page-title';
+import { TableWrap } from '../ui/table-wrap';
 
 const share = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
 
@@ -16,7 +17,7 @@ export function DataQualityScreen() {
       <h1>Data quality</h1>
       <ErrorNotice error={quality.error} what="Loading data quality" />
       {quality.data && (
-        <div className="table-wrap">
+        <TableWrap label="Data quality per feature">
           <table>
             <caption>Per feature across users (registry {quality.data.registryVersion})</caption>
             <thead><tr><th scope="col">Feature</th><th scope="col">Users</th><th scope="col">Missing</th><th scope="col">Stale</th><th scope="col">Fresh</th><th scope="col">Share</th></tr></thead>
@@ -40,7 +41,7 @@ export function DataQualityScreen() {
               })}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </>
   );

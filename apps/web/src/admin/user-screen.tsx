@@ -6,6 +6,7 @@ import { unwrap } from '../api/problem';
 import { ErrorNotice } from '../ui/error-notice';
 import { ageText, dateTime } from '../ui/format';
 import { usePageTitle } from '../ui/page-title';
+import { TableWrap } from '../ui/table-wrap';
 
 /** Users: open a user by id. */
 export function UserFinder() {
@@ -64,7 +65,7 @@ export function UserScreen() {
             <button type="button" className="primary" disabled={rebuild.isPending} onClick={() => rebuild.mutate()}>Rebuild features</button>
             {rebuild.isSuccess && <p role="status">Rebuilt {rebuild.data.features.length} features.</p>}
             <ErrorNotice error={rebuild.error} what="Rebuilding" />
-            <div className="table-wrap">
+            <TableWrap label="Profile features">
               <table>
                 <caption>Registry {p.features.registryVersion}</caption>
                 <thead><tr><th scope="col">Feature</th><th scope="col">Value</th><th scope="col">Status</th><th scope="col">Age</th><th scope="col">Computed at</th></tr></thead>
@@ -74,7 +75,7 @@ export function UserScreen() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           </section>
         </>
       )}

@@ -6,6 +6,7 @@ import { SESSION_KEY } from '../api/session';
 import { ErrorNotice } from '../ui/error-notice';
 import { ageText, dateTime } from '../ui/format';
 import { usePageTitle } from '../ui/page-title';
+import { TableWrap } from '../ui/table-wrap';
 import { CONSENT_TEXTS } from './consent-texts';
 import { DeletePanel, deletionPath } from './delete-panel';
 import { ExportPanel } from './export-panel';
@@ -45,7 +46,7 @@ export function PrivacyScreen() {
         <h2 id="knows-title">What oO knows about you</h2>
         <ErrorNotice error={features.error} what="Loading what oO knows" />
         {features.data && (
-          <div className="table-wrap">
+          <TableWrap label="Profile features">
             <table>
               <caption>Profile features (registry {features.data.registryVersion})</caption>
               <thead><tr><th scope="col">Feature</th><th scope="col">Value</th><th scope="col">Computed</th><th scope="col">Status</th></tr></thead>
@@ -55,7 +56,7 @@ export function PrivacyScreen() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
       </section>
       <ExportPanel />
