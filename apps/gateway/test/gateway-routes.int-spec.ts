@@ -102,6 +102,14 @@ describe('the gateway API for an app with a bearer token', () => {
     const nudges = await call('GET', '/v1/admin/nudges/outcomes?since=2026-01-01T00:00:00Z', 'root');
     expect(nudges).toMatchObject({ status: 200, body: { since: '2026-01-01T00:00:00.000Z', channels: [] } });
     expect((await call('GET', '/v1/admin/nudges/outcomes', 'ada')).status).toBe(403);
+    // The decision log's admin views: ada's tips above are in it, with the recommender's answer passed through.
+    const decisions = await call('GET', '/v1/admin/users/ada/decisions?limit=3', 'root');
+    expect(decisions.status).toBe(200);
+    expect((decisions.body['decisions'] as { candidates: unknown[] }[]).length).toBeGreaterThan(0);
+    const learning = await call('GET', '/v1/admin/learning?windowMinutes=60', 'root');
+    expect(learning).toMatchObject({ status: 200, body: { policies: expect.arrayContaining([expect.objectContaining({ label: 'uniform' })]) } });
+    expect((await call('GET', '/v1/admin/learning', 'ada')).status).toBe(403);
+    expect((await call('GET', '/v1/admin/learning?windowMinutes=0', 'root')).status).toBe(400);
     expect((await call('POST', '/v1/admin/keys/rotate', 'ada')).status).toBe(403);
     expect((await call('POST', '/v1/admin/keys/rotate', 'root')).body).toMatchObject({ signingKid: expect.any(String) });
   });

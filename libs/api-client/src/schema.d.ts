@@ -255,6 +255,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/learning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The learning curve, off-policy estimates of the live, shadow and uniform policies with intervals, models, fallback share and decision latency */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How long a reaction counts after its tip (default 1440) */
+                    rewardWindowMinutes?: number;
+                    /** @description From when (default: the last 7 days) */
+                    since?: string;
+                    /** @description The learning curve's window (default 60) */
+                    windowMinutes?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The learning report */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LearningReport"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/nudges/outcomes": {
         parameters: {
             query?: never;
@@ -286,6 +342,60 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["NudgeOutcomes"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/users/{userId}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's recent decisions: candidates with the live and shadow policies' probabilities, the choice and the reward */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How many, 1–100 (default 20) */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The decisions, newest first */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminUserDecisions"];
                     };
                 };
                 /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
@@ -2515,6 +2625,41 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AdminDecision: {
+            candidates: {
+                id: string;
+                kind: string;
+                /** @description The live policy's probability of this candidate */
+                live: number | null;
+                /** @description Each shadow policy's probability of this candidate, by policy */
+                shadows: {
+                    [key: string]: number | null;
+                };
+            }[];
+            channel: string;
+            chosenIndex: number;
+            decisionId: string;
+            fallback: boolean;
+            fallbackReason: string | null;
+            layoutVersion: string;
+            modelVersion: string;
+            policy: string;
+            propensity: number;
+            /** Format: date-time */
+            reactedAt: string | null;
+            /** @enum {string|null} */
+            reaction: "done" | "snooze" | "dismiss" | null;
+            /** @description null while the reward window is open without a reaction */
+            reward: number | null;
+            /** Format: date-time */
+            servedAt: string;
+            tipTitle: string;
+        };
+        /** @description A user's most recent decisions, newest first */
+        AdminUserDecisions: {
+            decisions: components["schemas"]["AdminDecision"][];
+            userId: string;
+        };
         AdminUserProfile: {
             features: components["schemas"]["ProfileFeatures"];
             preferences: components["schemas"]["Preferences"];
@@ -2675,6 +2820,12 @@ export interface components {
         Disconnected: {
             revokedAtProvider: boolean;
         };
+        /** @description A point estimate with its 95 % bootstrap interval */
+        Estimate: {
+            lower: number;
+            upper: number;
+            value: number;
+        } | null;
         FeatureReading: {
             /** @description Seconds since the value was computed */
             ageSec: number;
@@ -2697,6 +2848,51 @@ export interface components {
         KeyRotation: {
             publishedKids: string[];
             signingKid: string;
+        };
+        /** @description How the policies learn: reward per window, off-policy estimates, models, fallback share, latency */
+        LearningReport: {
+            curve: {
+                decisions: number;
+                meanReward: number | null;
+                settled: number;
+                /** Format: date-time */
+                windowStart: string;
+            }[];
+            decisions: number;
+            fallbackShare: number | null;
+            /** @description One recommender instance's decision latency (bucket bounds) since it started */
+            latency: {
+                count: number;
+                p50Ms: number | null;
+                p95Ms: number | null;
+                p99Ms: number | null;
+            };
+            models: {
+                decisions: number;
+                /** Format: date-time */
+                lastServedAt: string;
+                layoutVersion: string;
+                modelVersion: string;
+                policy: string;
+            }[];
+            policies: {
+                dr: components["schemas"]["Estimate"];
+                effectiveSampleSize: number | null;
+                ips: components["schemas"]["Estimate"];
+                /** @description `live`, `shadow:<name>` or `uniform` */
+                label: string;
+                loggedMean: number | null;
+                n: number;
+                /** @enum {string} */
+                role: "live" | "shadow" | "uniform";
+                snips: components["schemas"]["Estimate"];
+            }[];
+            /** Format: date-time */
+            since: string;
+            /** @description True when only the newest 20 000 decisions were read */
+            truncated: boolean;
+            /** Format: date-time */
+            until: string;
         };
         Notifications: {
             notifications: {
