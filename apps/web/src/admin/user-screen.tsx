@@ -7,6 +7,7 @@ import { ErrorNotice } from '../ui/error-notice';
 import { ageText, dateTime } from '../ui/format';
 import { usePageTitle } from '../ui/page-title';
 import { TableWrap } from '../ui/table-wrap';
+import { UserDecisions } from './user-decisions';
 
 /** Users: open a user by id. */
 export function UserFinder() {
@@ -77,6 +78,7 @@ export function UserScreen() {
               </table>
             </TableWrap>
           </section>
+          <UserDecisions userId={userId} />
         </>
       )}
     </>

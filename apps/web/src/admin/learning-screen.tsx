@@ -1,0 +1,93 @@
+import { useQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { api } from '../api/api-client';
+import { unwrap } from '../api/problem';
+import { IntervalChart } from '../ui/charts/interval-chart';
+import { LineChart } from '../ui/charts/line-chart';
+import { ErrorNotice } from '../ui/error-notice';
+import { dateTime, percent } from '../ui/format';
+import { usePageTitle } from '../ui/page-title';
+import { TableWrap } from '../ui/table-wrap';
+
+const WINDOWS = [
+  [15, '15 minutes'],
+  [60, 'an hour'],
+  [1440, 'a day'],
+] as const;
+
+const ms = (value: number | null) => (value === null ? '—' : `≤ ${value < 1 ? value.toFixed(1) : Math.round(value)} ms`);
+
+/** Learning: reward per window, off-policy estimates of every policy, the models, fallback share and latency. */
+export function LearningScreen() {
+  usePageTitle('Learning');
+  const [windowMinutes, setWindowMinutes] = useState<number>(60);
+  const windowId = useId();
+  const report = useQuery({ queryKey: ['learning', windowMinutes], queryFn: () => unwrap(api.GET('/v1/admin/learning', { params: { query: { windowMinutes } } })) });
+  const r = report.data;
+  const curve = (r?.curve ?? []).filter((p) => p.meanReward !== null).map((p) => ({ x: Date.parse(p.windowStart), y: p.meanReward as number }));
+  const estimates = (r?.policies ?? []).filter((p) => p.snips).map((p) => ({ label: p.label, value: p.snips?.value ?? 0, lower: p.snips?.lower ?? 0, upper: p.snips?.upper ?? 0 }));
+  return (
+    <>
+      <h1>Learning</h1>
+      <div className="filters">
+        <label htmlFor={windowId}>Reward per</label>
+        <select id={windowId} value={windowMinutes} onChange={(e) => setWindowMinutes(Number(e.target.value))}>
+          {WINDOWS.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+        </select>
+      </div>
+      {report.isPending && <p role="status">Reading the decision log…</p>}
+      <ErrorNotice error={report.error} what="Loading the learning report" />
+      {r && (
+        <>
+          <ul className="stats" aria-label="Summary">
+            <li>Decisions<strong>{r.decisions}</strong></li>
+            <li>Fallback share<strong>{r.fallbackShare === null ? '—' : percent(r.fallbackShare)}</strong></li>
+            <li>Decision latency p50<strong>{ms(r.latency.p50Ms)}</strong></li>
+            <li>p95<strong>{ms(r.latency.p95Ms)}</strong></li>
+            <li>p99<strong>{ms(r.latency.p99Ms)}</strong></li>
+          </ul>
+          <section aria-labelledby="curve-title">
+            <h2 id="curve-title">Learning curve</h2>
+            {curve.length === 0 ? (
+              <p>No decision has a known reward yet (a reaction, or silence for a whole reward window).</p>
+            ) : (
+              <LineChart title="Mean reward per window" summary={`${curve.length} windows, from ${curve[0]?.y.toFixed(2)} to ${curve.at(-1)?.y.toFixed(2)}`} points={curve} xLabel={(x) => new Date(x).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })} />
+            )}
+          </section>
+          <section aria-labelledby="ope-title">
+            <h2 id="ope-title">Off-policy estimates</h2>
+            <p className="hint">Estimated reward per decision (SNIPS, 95 % bootstrap interval) of each policy, from the settled decisions the live policy made.</p>
+            {estimates.length > 0 && <IntervalChart title="Estimated reward per policy" rows={estimates} />}
+            <TableWrap label="Off-policy estimates">
+              <table>
+                <caption>Every estimator, per policy</caption>
+                <thead><tr><th scope="col">Policy</th><th scope="col">Decisions</th><th scope="col">Logged mean</th><th scope="col">SNIPS</th><th scope="col">IPS</th><th scope="col">DR</th><th scope="col">Effective n</th></tr></thead>
+                <tbody>
+                  {r.policies.map((p) => (
+                    <tr key={p.label}>
+                      <th scope="row">{p.label}</th><td>{p.n}</td><td>{p.loggedMean?.toFixed(3) ?? '—'}</td>
+                      {[p.snips, p.ips, p.dr].map((e, i) => <td key={i}>{e ? `${e.value.toFixed(3)} [${e.lower.toFixed(3)}, ${e.upper.toFixed(3)}]` : '—'}</td>)}
+                      <td>{p.effectiveSampleSize?.toFixed(1) ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+          </section>
+          <section aria-labelledby="models-title">
+            <h2 id="models-title">Models</h2>
+            <TableWrap label="Models">
+              <table>
+                <caption>Policy, model version and feature layout of the decisions, newest first</caption>
+                <thead><tr><th scope="col">Policy</th><th scope="col">Model version</th><th scope="col">Layout</th><th scope="col">Decisions</th><th scope="col">Last served</th></tr></thead>
+                <tbody>
+                  {r.models.map((m) => <tr key={`${m.policy}${m.modelVersion}${m.layoutVersion}`}><th scope="row">{m.policy}</th><td>{m.modelVersion}</td><td>{m.layoutVersion}</td><td>{m.decisions}</td><td>{dateTime(m.lastServedAt)}</td></tr>)}
+                </tbody>
+              </table>
+            </TableWrap>
+          </section>
+        </>
+      )}
+    </>
+  );
+}
