@@ -110,6 +110,13 @@ describe('the gateway API for an app with a bearer token', () => {
     expect(learning).toMatchObject({ status: 200, body: { policies: expect.arrayContaining([expect.objectContaining({ label: 'uniform' })]) } });
     expect((await call('GET', '/v1/admin/learning', 'ada')).status).toBe(403);
     expect((await call('GET', '/v1/admin/learning?windowMinutes=0', 'root')).status).toBe(400);
+    // The broker's view, through the gateway's own JetStream connection.
+    const consumers = await call('GET', '/v1/admin/events/consumers', 'root');
+    expect(consumers.status).toBe(200);
+    expect(Array.isArray(consumers.body['consumers'])).toBe(true);
+    expect(await call('GET', '/v1/admin/events/dead-letters?limit=5', 'root')).toMatchObject({ status: 200, body: { deadLetters: [] } });
+    expect(await call('POST', '/v1/admin/events/dead-letters/999999/replay', 'root')).toMatchObject({ status: 404, body: { code: 'GATEWAY_DEAD_LETTER_NOT_FOUND' } });
+    expect((await call('GET', '/v1/admin/events/consumers', 'ada')).status).toBe(403);
     expect((await call('POST', '/v1/admin/keys/rotate', 'ada')).status).toBe(403);
     expect((await call('POST', '/v1/admin/keys/rotate', 'root')).body).toMatchObject({ signingKid: expect.any(String) });
   });

@@ -206,6 +206,171 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/events/consumers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every durable consumer with its lag (events not yet delivered), unacknowledged and redelivered counts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The consumers, most behind first */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsumerLag"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/events/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The events consumers gave up on, newest first, with the reason and the error */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only the dead letters of this consumer */
+                    durable?: string;
+                    /** @description How many, newest first, 1–200 (default 50) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Dead letters */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeadLetters"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/events/dead-letters/{sequence}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publishes a dead letter’s event again on its subject with its id, so only the consumer that gave up handles it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    sequence: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Replayed */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeadLetterReplayed"];
+                    };
+                };
+                /** @description No such dead letter */
+                404: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/keys/rotate": {
         parameters: {
             query?: never;
@@ -2734,6 +2899,19 @@ export interface components {
             nextCursor: string | null;
             userId: string;
         };
+        /** @description Every durable consumer with its lag, most behind first */
+        ConsumerLag: {
+            consumers: {
+                /** @description Given and not acknowledged yet */
+                ackPending: number;
+                durable: string;
+                lastDeliveredAt: string | null;
+                /** @description Events its stream holds that it has not been given yet: its lag */
+                pending: number;
+                redelivered: number;
+                stream: string;
+            }[];
+        };
         /** @description A copy of everything oO holds about you: its progress, and the archive once every service has sent its part */
         DataExport: {
             archiveBytes: number | null;
@@ -2780,6 +2958,30 @@ export interface components {
             /** @description Cursor of the next page; null on the last one */
             nextCursor: string | null;
             registryVersion: string;
+        };
+        /** @description The event stored again on its subject; only the consumer that gave up handles it */
+        DeadLetterReplayed: {
+            durable: string | null;
+            eventId: string;
+            sequence: number;
+            stored: {
+                seq: number;
+                stream: string;
+            };
+            subject: string;
+        };
+        DeadLetters: {
+            deadLetters: {
+                durable: string | null;
+                error: string | null;
+                eventId: string | null;
+                /** @description undecodable, permanent or exhausted */
+                reason: string | null;
+                sequence: number;
+                /** @description Where the event was first published */
+                subject: string | null;
+                time: string | null;
+            }[];
         };
         /** @description An account deletion's progress; it never names the user */
         Deletion: {

@@ -1,7 +1,8 @@
-import { jetstream, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstream, JetStreamApiCodes, type JetStreamManager } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { CE_HEADERS } from './cloud-event.codec';
 import { DEAD_LETTER_HEADERS } from './dead-letter';
+import { isApiError } from './jetstream-delivery';
 import { prefixStream, prefixSubject } from './stream-names';
 
 const DEAD_LETTER_STREAM = 'DEADLETTER';
@@ -57,7 +58,13 @@ const header = (values: { get(name: string): string }, name: string) => values.g
  * const letters = await listDeadLetters(bus.jsm, '', { limit: 50 });
  */
 export async function listDeadLetters(jsm: JetStreamManager, prefix: string, options: { durable?: string; limit: number }): Promise<DeadLetter[]> {
-  const { state } = await jsm.streams.info(prefixStream(prefix, DEAD_LETTER_STREAM));
+  // Not provisioned yet means nothing has been given up on.
+  const info = await jsm.streams.info(prefixStream(prefix, DEAD_LETTER_STREAM)).catch((err: unknown) => {
+    if (isApiError(err, JetStreamApiCodes.StreamNotFound)) return null;
+    throw err;
+  });
+  if (!info) return [];
+  const { state } = info;
   const found: DeadLetter[] = [];
   for (let seq = state.last_seq; state.messages > 0 && seq >= state.first_seq && found.length < options.limit; seq--) {
     const m = await jsm.streams.getMessage(prefixStream(prefix, DEAD_LETTER_STREAM), { seq }).catch(() => null);
