@@ -1,5 +1,6 @@
 import { Route, Routes } from 'react-router';
 import { DataQualityScreen } from './data-quality-screen';
+import { EventsScreen } from './events-screen';
 import { LearningScreen } from './learning-screen';
 import { UserFinder, UserScreen } from './user-screen';
 
@@ -11,6 +12,7 @@ export function AdminRoutes() {
       <Route path="users/:userId" element={<UserScreen />} />
       <Route path="data-quality" element={<DataQualityScreen />} />
       <Route path="learning" element={<LearningScreen />} />
+      <Route path="events" element={<EventsScreen />} />
       <Route path="*" element={<p>Choose an admin page above.</p>} />
     </Routes>
   );
