@@ -61,6 +61,9 @@ describe('the admin insights of the recommender', () => {
     expect(labels.at(-1)).toBe('uniform');
     for (const p of body.policies.filter((r) => r.n > 0)) expect(p.snips && p.snips.lower <= p.snips.value && p.snips.value <= p.snips.upper).toBe(true);
     expect(body.models.reduce((s, m) => s + m.decisions, 0)).toBe(6);
+    // Runs of decisions instead of hours: six decisions in windows of two.
+    const byRuns = await asAdmin('/v1/admin/learning?windowDecisions=2');
+    expect((byRuns.body['curve'] as { decisions: number }[]).map((p) => p.decisions)).toEqual([2, 2, 2]);
     expect(body.fallbackShare).toBeGreaterThanOrEqual(0);
     expect(body.latency.count).toBeGreaterThanOrEqual(6);
     expect(body.latency.p50Ms).toBeGreaterThan(0);
@@ -71,5 +74,6 @@ describe('the admin insights of the recommender', () => {
     expect((await h.call('GET', '/v1/admin/users/lena/decisions', null)).status).toBe(401);
     const bad = await asAdmin('/v1/admin/learning?windowMinutes=0');
     expect(bad.status).toBe(400);
+    expect(await asAdmin('/v1/admin/learning?windowMinutes=5&windowDecisions=5')).toMatchObject({ status: 400, body: { code: 'RECOMMENDER_INVALID_QUERY' } });
   });
 });

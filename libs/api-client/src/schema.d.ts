@@ -435,7 +435,9 @@ export interface paths {
                     rewardWindowMinutes?: number;
                     /** @description From when (default: the last 7 days) */
                     since?: string;
-                    /** @description The learning curve's window (default 60) */
+                    /** @description Instead: windows of this many consecutive decisions */
+                    windowDecisions?: number;
+                    /** @description The learning curve's window in minutes (default 60) */
                     windowMinutes?: number;
                 };
                 header?: never;
@@ -3074,7 +3076,10 @@ export interface components {
                 /** Format: date-time */
                 lastServedAt: string;
                 layoutVersion: string;
+                /** @description The newest model version that decided */
                 modelVersion: string;
+                /** @description How many model versions decided (each update is one) */
+                modelVersions: number;
                 policy: string;
             }[];
             policies: {

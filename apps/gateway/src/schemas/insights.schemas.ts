@@ -36,7 +36,8 @@ export const userDecisionsSchema = z.object({ userId, decisions: z.array(adminDe
 
 export const learningQuery = z.strictObject({
   since: isoDateTime.optional().meta({ description: 'From when (default: the last 7 days)' }),
-  windowMinutes: z.coerce.number().int().min(1).max(1440).optional().meta({ description: "The learning curve's window (default 60)" }),
+  windowMinutes: z.coerce.number().int().min(1).max(1440).optional().meta({ description: "The learning curve's window in minutes (default 60)" }),
+  windowDecisions: z.coerce.number().int().min(1).max(10_000).optional().meta({ description: 'Instead: windows of this many consecutive decisions' }),
   rewardWindowMinutes: z.coerce.number().int().min(1).max(10_080).optional().meta({ description: 'How long a reaction counts after its tip (default 1440)' }),
 });
 
@@ -47,7 +48,16 @@ export const learningSchema = z
     decisions: z.number().int(),
     truncated: z.boolean().meta({ description: 'True when only the newest 20 000 decisions were read' }),
     fallbackShare: z.number().nullable(),
-    models: z.array(z.object({ policy: z.string(), modelVersion: z.string(), layoutVersion: z.string(), decisions: z.number().int(), lastServedAt: isoDateTime })),
+    models: z.array(
+      z.object({
+        policy: z.string(),
+        layoutVersion: z.string(),
+        modelVersion: z.string().meta({ description: 'The newest model version that decided' }),
+        modelVersions: z.number().int().meta({ description: 'How many model versions decided (each update is one)' }),
+        decisions: z.number().int(),
+        lastServedAt: isoDateTime,
+      }),
+    ),
     curve: z.array(z.object({ windowStart: isoDateTime, decisions: z.number().int(), settled: z.number().int(), meanReward: z.number().nullable() })),
     policies: z.array(
       z.object({

@@ -6,6 +6,7 @@ import { createDecisionFeaturizer } from '@oo/decision-features';
 import { requireAdmin, requireAuth, validate, type JwtVerifier } from '@oo/http';
 import type { Kysely } from '@oo/db';
 import type { RecommenderDatabase } from '../db/database';
+import { RecommenderError } from '../errors';
 import type { Clock } from '../features/decisions/recommend.service';
 import { decisionLatency } from '../features/insights/decision-latency';
 import { decisionsBetween, userDecisions } from '../features/insights/insights.repository';
@@ -20,7 +21,8 @@ const userParams = z.object({ userId: z.string().min(1).max(128).regex(/^[A-Za-z
 const decisionsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 const learningQuery = z.strictObject({
   since: z.iso.datetime({ offset: true }).optional(),
-  windowMinutes: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  windowMinutes: z.coerce.number().int().min(1).max(24 * 60).optional(),
+  windowDecisions: z.coerce.number().int().min(1).max(10_000).optional(),
   rewardWindowMinutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(24 * 60),
 });
 
@@ -73,13 +75,18 @@ export function insightsRouter({ db, verifier, clock, registry }: InsightsDeps):
     const query = validate(learningQuery, req.query, 'query');
     const now = clock();
     const since = query.since ? new Date(query.since) : new Date(now.getTime() - 7 * 24 * HOUR_MS);
-    const options: LearningOptions = { now, rewardWindowMs: query.rewardWindowMinutes * 60_000, curveWindowMs: query.windowMinutes * 60_000, rewards: DEFAULT_REWARDS, resamples: 200, seed: 1, featurizer };
+    if (query.windowMinutes && query.windowDecisions) throw new RecommenderError('RECOMMENDER_INVALID_QUERY', 'give windowMinutes or windowDecisions, not both');
+    const curveWindow: LearningOptions['curveWindow'] = query.windowDecisions ? { by: 'decisions', count: query.windowDecisions } : { by: 'time', ms: (query.windowMinutes ?? 60) * 60_000 };
+    const options: LearningOptions = { now, rewardWindowMs: query.rewardWindowMinutes * 60_000, curveWindow, rewards: DEFAULT_REWARDS, resamples: 200, seed: 1, featurizer };
     const decisions = await decisionsBetween(db, since, now, MAX_DECISIONS);
-    const models = new Map<string, { modelVersion: string; layoutVersion: string; policy: string; decisions: number; lastServedAt: Date }>();
+    // The model version moves with every update; per policy and layout, the newest one and how many there were.
+    const models = new Map<string, { policy: string; layoutVersion: string; modelVersion: string; versions: Set<string>; decisions: number; lastServedAt: Date }>();
     for (const d of decisions) {
-      const key = `${d.policy}|${d.modelVersion}|${d.layoutVersion}`;
-      const m = models.get(key) ?? { modelVersion: d.modelVersion, layoutVersion: d.layoutVersion, policy: d.policy, decisions: 0, lastServedAt: d.servedAt };
+      const key = `${d.policy}|${d.layoutVersion}`;
+      const m = models.get(key) ?? { policy: d.policy, layoutVersion: d.layoutVersion, modelVersion: d.modelVersion, versions: new Set<string>(), decisions: 0, lastServedAt: d.servedAt };
       m.decisions += 1;
+      m.versions.add(d.modelVersion);
+      m.modelVersion = d.modelVersion;
       m.lastServedAt = d.servedAt;
       models.set(key, m);
     }
@@ -89,7 +96,9 @@ export function insightsRouter({ db, verifier, clock, registry }: InsightsDeps):
       decisions: decisions.length,
       truncated: decisions.length === MAX_DECISIONS,
       fallbackShare: decisions.length ? decisions.filter((d) => d.fallback).length / decisions.length : null,
-      models: [...models.values()].sort((a, b) => b.lastServedAt.getTime() - a.lastServedAt.getTime()).map((m) => ({ ...m, lastServedAt: m.lastServedAt.toISOString() })),
+      models: [...models.values()]
+        .sort((a, b) => b.lastServedAt.getTime() - a.lastServedAt.getTime())
+        .map(({ versions, ...m }) => ({ ...m, modelVersions: versions.size, lastServedAt: m.lastServedAt.toISOString() })),
       curve: learningCurve(decisions, options).map((p) => ({ ...p, windowStart: p.windowStart.toISOString() })),
       policies: policyEstimates(decisions, options),
       latency: await decisionLatency(registry),

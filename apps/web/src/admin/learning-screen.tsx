@@ -9,20 +9,23 @@ import { dateTime, percent } from '../ui/format';
 import { usePageTitle } from '../ui/page-title';
 import { TableWrap } from '../ui/table-wrap';
 
-const WINDOWS = [
-  [15, '15 minutes'],
-  [60, 'an hour'],
-  [1440, 'a day'],
-] as const;
+// A young system has few hours of decisions: runs of decisions show its learning sooner.
+const WINDOWS = {
+  'decisions:25': ['25 decisions', { windowDecisions: 25 }],
+  'decisions:100': ['100 decisions', { windowDecisions: 100 }],
+  'minutes:60': ['hour', { windowMinutes: 60 }],
+  'minutes:1440': ['day', { windowMinutes: 1440 }],
+} as const;
+type WindowKey = keyof typeof WINDOWS;
 
 const ms = (value: number | null) => (value === null ? '—' : `≤ ${value < 1 ? value.toFixed(1) : Math.round(value)} ms`);
 
 /** Learning: reward per window, off-policy estimates of every policy, the models, fallback share and latency. */
 export function LearningScreen() {
   usePageTitle('Learning');
-  const [windowMinutes, setWindowMinutes] = useState<number>(60);
+  const [windowKey, setWindowKey] = useState<WindowKey>('decisions:25');
   const windowId = useId();
-  const report = useQuery({ queryKey: ['learning', windowMinutes], queryFn: () => unwrap(api.GET('/v1/admin/learning', { params: { query: { windowMinutes } } })) });
+  const report = useQuery({ queryKey: ['learning', windowKey], queryFn: () => unwrap(api.GET('/v1/admin/learning', { params: { query: WINDOWS[windowKey][1] } })) });
   const r = report.data;
   const curve = (r?.curve ?? []).filter((p) => p.meanReward !== null).map((p) => ({ x: Date.parse(p.windowStart), y: p.meanReward as number }));
   const estimates = (r?.policies ?? []).filter((p) => p.snips).map((p) => ({ label: p.label, value: p.snips?.value ?? 0, lower: p.snips?.lower ?? 0, upper: p.snips?.upper ?? 0 }));
@@ -31,8 +34,8 @@ export function LearningScreen() {
       <h1>Learning</h1>
       <div className="filters">
         <label htmlFor={windowId}>Reward per</label>
-        <select id={windowId} value={windowMinutes} onChange={(e) => setWindowMinutes(Number(e.target.value))}>
-          {WINDOWS.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+        <select id={windowId} value={windowKey} onChange={(e) => setWindowKey(e.target.value as WindowKey)}>
+          {Object.entries(WINDOWS).map(([key, [label]]) => <option key={key} value={key}>{label}</option>)}
         </select>
       </div>
       {report.isPending && <p role="status">Reading the decision log…</p>}
@@ -78,10 +81,10 @@ export function LearningScreen() {
             <h2 id="models-title">Models</h2>
             <TableWrap label="Models">
               <table>
-                <caption>Policy, model version and feature layout of the decisions, newest first</caption>
-                <thead><tr><th scope="col">Policy</th><th scope="col">Model version</th><th scope="col">Layout</th><th scope="col">Decisions</th><th scope="col">Last served</th></tr></thead>
+                <caption>Per policy and feature layout: the newest model version that decided, and how many versions did (each update is one)</caption>
+                <thead><tr><th scope="col">Policy</th><th scope="col">Layout</th><th scope="col">Newest model version</th><th scope="col">Versions</th><th scope="col">Decisions</th><th scope="col">Last served</th></tr></thead>
                 <tbody>
-                  {r.models.map((m) => <tr key={`${m.policy}${m.modelVersion}${m.layoutVersion}`}><th scope="row">{m.policy}</th><td>{m.modelVersion}</td><td>{m.layoutVersion}</td><td>{m.decisions}</td><td>{dateTime(m.lastServedAt)}</td></tr>)}
+                  {r.models.map((m) => <tr key={`${m.policy}${m.layoutVersion}`}><th scope="row">{m.policy}</th><td>{m.layoutVersion}</td><td>{m.modelVersion}</td><td>{m.modelVersions}</td><td>{m.decisions}</td><td>{dateTime(m.lastServedAt)}</td></tr>)}
                 </tbody>
               </table>
             </TableWrap>

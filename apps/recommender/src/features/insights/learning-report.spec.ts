@@ -5,7 +5,7 @@ import { learningCurve, policyEstimates, rewardOf, type LearningOptions } from '
 
 const HOUR = 3_600_000;
 const now = new Date('2026-12-03T12:00:00Z');
-const options: LearningOptions = { now, rewardWindowMs: 2 * HOUR, curveWindowMs: HOUR, rewards: DEFAULT_REWARDS, resamples: 50, seed: 3, featurizer: createDecisionFeaturizer() };
+const options: LearningOptions = { now, rewardWindowMs: 2 * HOUR, curveWindow: { by: 'time', ms: HOUR }, rewards: DEFAULT_REWARDS, resamples: 50, seed: 3, featurizer: createDecisionFeaturizer() };
 
 // Two candidates (a task and advice); the live policy put 0.8 on the first, a shadow 0.5 each.
 function decision(servedAt: string, chosen: number, reaction: DecisionWithReaction['reaction'], extra: Partial<DecisionWithReaction> = {}): DecisionWithReaction {
@@ -57,6 +57,16 @@ describe('the learning report', () => {
       ['2026-12-03T08:00:00.000Z', 2, 2, 0.5],
       ['2026-12-03T09:00:00.000Z', 1, 1, 1],
       ['2026-12-03T11:00:00.000Z', 1, 0, null],
+    ]);
+  });
+
+  it('can average per run of consecutive decisions instead, each window starting at its first decision', () => {
+    const log = ['08:10', '08:20', '08:30', '09:40', '09:50'].map((t, i) => decision(`2026-12-03T${t}:00Z`, 0, i < 2 ? 'done' : 'dismiss'));
+    const curve = learningCurve(log, { ...options, curveWindow: { by: 'decisions', count: 2 } });
+    expect(curve.map((p) => [p.windowStart.toISOString().slice(11, 16), p.decisions, p.meanReward])).toEqual([
+      ['08:10', 2, 1],
+      ['08:30', 2, 0],
+      ['09:50', 1, 0],
     ]);
   });
 

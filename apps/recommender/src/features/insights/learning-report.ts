@@ -7,8 +7,8 @@ export interface LearningOptions {
   now: Date;
   /** A reaction counts when it came within this long of the tip; silence for this long counts as `rewards.none`. */
   rewardWindowMs: number;
-  /** The learning curve's bucket width. */
-  curveWindowMs: number;
+  /** The learning curve's windows: a stretch of time, or a run of consecutive decisions. */
+  curveWindow: { by: 'time'; ms: number } | { by: 'decisions'; count: number };
   rewards: RewardValues;
   resamples: number;
   seed: number;
@@ -49,12 +49,17 @@ export function rewardOf(d: DecisionWithReaction, now: Date, options: Pick<Learn
   return now.getTime() >= closesAt ? options.rewards.none : null;
 }
 
-/** Mean known reward per window of `curveWindowMs`, oldest window first (empty windows are left out). */
+/**
+ * Mean known reward per window, oldest first: per stretch of time (empty ones left out), or per
+ * run of consecutive decisions (how a young system's learning shows, before it has many hours).
+ * `decisions` must be oldest first.
+ */
 export function learningCurve(decisions: readonly DecisionWithReaction[], options: LearningOptions): CurvePoint[] {
-  const windows = new Map<number, { decisions: number; settled: number; sum: number }>();
-  for (const d of decisions) {
-    const start = Math.floor(d.servedAt.getTime() / options.curveWindowMs) * options.curveWindowMs;
-    const w = windows.get(start) ?? { decisions: 0, settled: 0, sum: 0 };
+  const windows = new Map<number, { decisions: number; settled: number; sum: number; firstServedAt: Date }>();
+  const { curveWindow } = options;
+  for (const [i, d] of decisions.entries()) {
+    const start = curveWindow.by === 'time' ? Math.floor(d.servedAt.getTime() / curveWindow.ms) * curveWindow.ms : Math.floor(i / curveWindow.count);
+    const w = windows.get(start) ?? { decisions: 0, settled: 0, sum: 0, firstServedAt: d.servedAt };
     w.decisions += 1;
     const reward = rewardOf(d, options.now, options);
     if (reward !== null) {
@@ -65,7 +70,7 @@ export function learningCurve(decisions: readonly DecisionWithReaction[], option
   }
   return [...windows.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([start, w]) => ({ windowStart: new Date(start), decisions: w.decisions, settled: w.settled, meanReward: w.settled > 0 ? w.sum / w.settled : null }));
+    .map(([start, w]) => ({ windowStart: curveWindow.by === 'time' ? new Date(start) : w.firstServedAt, decisions: w.decisions, settled: w.settled, meanReward: w.settled > 0 ? w.sum / w.settled : null }));
 }
 
 // The stored context is the decision's DecisionContextInput (plus its channel); an old or odd row
