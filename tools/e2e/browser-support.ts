@@ -26,6 +26,8 @@ export interface WatchedPage {
   page: Page;
   /** What went wrong on the app's pages since the last call, less what was declared expected. */
   problems(): string[];
+  /** Declares one more console error expected, e.g. `/^400 .*\/v1\/me\/feeds$/` for a refusal the test provokes. */
+  allow(pattern: RegExp): void;
 }
 
 /**
@@ -33,8 +35,9 @@ export interface WatchedPage {
  * the app causes on purpose — only the signed-out session probe's 401, which the browser logs as
  * a failed resource even though the app handles it.
  */
-export async function watchedPage(context: BrowserContext, appOrigin: string, expected: readonly RegExp[] = [/401 .*\/v1\/auth\/session$/]): Promise<WatchedPage> {
+export async function watchedPage(context: BrowserContext, appOrigin: string, initiallyExpected: readonly RegExp[] = [/401 .*\/v1\/auth\/session$/]): Promise<WatchedPage> {
   const page = await context.newPage();
+  const expected = [...initiallyExpected];
   let seen: string[] = [];
   // The identity provider's login page is not ours (its missing favicon is its own business).
   const onApp = () => page.url().startsWith(appOrigin);
@@ -49,6 +52,7 @@ export async function watchedPage(context: BrowserContext, appOrigin: string, ex
   });
   return {
     page,
+    allow: (pattern) => void expected.push(pattern),
     problems: () => {
       const found = seen;
       seen = [];
