@@ -4,7 +4,8 @@
 // export and the account's deletion with its receipts. Every main screen is screenshotted at phone
 // and desktop width and checked by axe; any console or page error fails the test it happened in.
 import { startPushService, type PushService } from '@oo/provider-servers';
-import { eventually } from '@oo/testing';
+import { Client } from 'pg';
+import { eventually, testDatabaseUrl } from '@oo/testing';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { ensureWebBuild } from '../start/web-build';
 import type { RunningSystem } from '../system/launch-system';
@@ -134,6 +135,11 @@ it("enables push: the service worker registers, the notifier's nudge is shown, a
   const scope = await page.evaluate<string>(`navigator.serviceWorker.getRegistration('/').then((r) => (r && r.active ? r.scope : ''))`);
   expect(scope).toBe(`${system.identity.publicUrl}/`);
 
+  // The recommender and the notifier learn of the channel and the consent by events: the slot must
+  // not come before they have.
+  const userId = await page.evaluate<string>(`fetch('/v1/me', { credentials: 'include' }).then((r) => r.json()).then((me) => me.id)`);
+  await eventually(() => pushKnownEverywhere(userId), 'the push channel and consent projected', SERVICE_WAIT_MS, 200);
+
   // 09:05 in London (UTC in winter): a new user's preferred hour, so the recommender nudges.
   clock.moveTo(9, 5);
   const endpoint = subscription.current?.endpoint ?? '';
@@ -175,6 +181,24 @@ it('deletes the account and shows every receipt complete', async () => {
   expect(receipts.every((r) => /erased/.test(r))).toBe(true);
   expect(await inspectScreen(page, 'deleted')).toEqual([]);
 });
+
+// True once the recommender's nudge preferences and the notifier's rules both have push for the user.
+async function pushKnownEverywhere(userId: string): Promise<true | undefined> {
+  const db = new Client({ connectionString: testDatabaseUrl() });
+  await db.connect();
+  try {
+    const schema = (service: string) => `"${system.prefix}_${service}"`;
+    const nudges = await db.query(
+      `select 1 from ${schema('recommender')}.nudge_preferences n join ${schema('recommender')}.user_timezones z using (user_id) where user_id = $1 and 'push' = any(n.channels) and z.timezone = $2`,
+      [userId, BROWSER_ZONE],
+    );
+    const rules = await db.query(`select 1 from ${schema('notifier')}.preferences where user_id = $1 and 'push' = any(channels)`, [userId]);
+    const consent = await db.query(`select 1 from ${schema('notifier')}.consents where user_id = $1 and purpose = 'push_notifications' and granted`, [userId]);
+    return nudges.rowCount && rules.rowCount && consent.rowCount ? true : undefined;
+  } finally {
+    await db.end();
+  }
+}
 
 async function expectVisible(locator: { isVisible(): Promise<boolean> }): Promise<void> {
   expect(await locator.isVisible()).toBe(true);
