@@ -18,6 +18,12 @@ const WINDOWS = {
 } as const;
 type WindowKey = keyof typeof WINDOWS;
 
+// The day only when the curve spans more than one.
+function timeLabel(x: number, first: number, last: number): string {
+  const sameDay = new Date(first).toDateString() === new Date(last).toDateString();
+  return new Date(x).toLocaleString([], sameDay ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric', hour: '2-digit' });
+}
+
 const ms = (value: number | null) => (value === null ? '—' : `≤ ${value < 1 ? value.toFixed(1) : Math.round(value)} ms`);
 
 /** Learning: reward per window, off-policy estimates of every policy, the models, fallback share and latency. */
@@ -54,7 +60,7 @@ export function LearningScreen() {
             {curve.length === 0 ? (
               <p>No decision has a known reward yet (a reaction, or silence for a whole reward window).</p>
             ) : (
-              <LineChart title="Mean reward per window" summary={`${curve.length} windows, from ${curve[0]?.y.toFixed(2)} to ${curve.at(-1)?.y.toFixed(2)}`} points={curve} xLabel={(x) => new Date(x).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })} />
+              <LineChart title="Mean reward per window" summary={`${curve.length} windows, from ${curve[0]?.y.toFixed(2)} to ${curve.at(-1)?.y.toFixed(2)}`} points={curve} xLabel={(x) => timeLabel(x, curve[0]?.x ?? x, curve.at(-1)?.x ?? x)} />
             )}
           </section>
           <section aria-labelledby="ope-title">

@@ -28,7 +28,8 @@ export function LineChart({ title, summary, points, yMin = 0, yMax = 1, xLabel }
   const sx = (x: number) => PAD.left + (xMax === xMin ? (W - PAD.left - PAD.right) / 2 : ((x - xMin) / (xMax - xMin)) * (W - PAD.left - PAD.right));
   const sy = (y: number) => H - PAD.bottom - ((y - yMin) / (yMax - yMin)) * (H - PAD.top - PAD.bottom);
   const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ');
-  const xTicks = xMax === xMin ? [xMin] : ticks(xMin, xMax, Math.min(4, points.length - 1));
+  // Three labels at most: they must stay readable when the chart is scaled down to a phone.
+  const xTicks = xMax === xMin ? [xMin] : ticks(xMin, xMax, Math.min(2, points.length - 1));
   return (
     <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${titleId} ${descId}`}>
       <title id={titleId}>{title}</title>
