@@ -33,7 +33,8 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  expect(watched.problems()).toEqual([]);
+  // When beforeAll failed there is no page, and its own error is the one to read.
+  expect(watched?.problems() ?? []).toEqual([]);
 });
 
 afterAll(async () => {
