@@ -2,6 +2,7 @@
 // tags in each project.json say what a project is (type:*) and whom it belongs to (scope:*).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import nx from '@nx/eslint-plugin';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts', '**/bench/**/*.ts'];
@@ -48,7 +49,7 @@ export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parser: tseslint.parser },
     rules: {
       '@nx/enforce-module-boundaries': boundaries([...typeConstraints, ...scopeConstraints]),
@@ -69,6 +70,17 @@ export default [
     // Command-line tools talk to a person on the terminal.
     files: ['tools/**/*.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // The web app: React's rules of hooks, on top of the TypeScript rules above.
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
+  },
+  {
+    // The service worker runs in the browser, outside the bundle.
+    files: ['apps/web/public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { self: 'readonly', URL: 'readonly' } },
   },
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { subjects, TaskUpsertedSchema } from '@oo/contracts';
 import { createDb, migrateToLatest, sql, type Kysely } from '@oo/db';
-import { connectJetStreamBus, createEventCodec, eventsMigrations, loadNatsDefinitions, PermanentEventError, provision, startConsumer, type JetStreamBus, type RunningConsumer } from '@oo/events';
+import { connectJetStreamBus, consumerLag, createEventCodec, eventsMigrations, loadNatsDefinitions, PermanentEventError, provision, startConsumer, type JetStreamBus, type RunningConsumer } from '@oo/events';
 import { createTestSchema, deleteStreamsWithPrefix, eventually, testNatsUrl, uniqueStreamPrefix, type TestSchema } from '@oo/testing';
 import { runDeadLetterCommand } from './dead-letter-command';
 
@@ -81,6 +81,18 @@ describe('npm run deadletters', () => {
     expect(handled).toEqual({ fussy: ['t-1'], easy: ['t-1'] });
     const { rows } = await sql<{ consumer: string }>`select consumer from event_inbox order by consumer`.execute(db);
     expect(rows.map((r) => r.consumer)).toEqual(['dltest__easy', 'dltest__fussy']);
+  });
+
+  it("reports each durable consumer of the prefix's streams, none behind once all is handled", async () => {
+    const lag = await consumerLag(bus.jsm, prefix);
+    const ours = lag.filter((l) => l.durable.startsWith('dltest__'));
+    expect(ours.map((l) => [l.stream, l.durable, l.pending, l.ackPending])).toEqual([
+      [`${prefix}_SIGNALS`, 'dltest__easy', 0, 0],
+      [`${prefix}_SIGNALS`, 'dltest__fussy', 0, 0],
+    ]);
+    expect(ours.every((l) => l.lastDeliveredAt !== null && !Number.isNaN(Date.parse(l.lastDeliveredAt)))).toBe(true);
+    // Nobody else's streams: every consumer listed is on a stream of this prefix.
+    expect(lag.every((l) => l.stream.startsWith(`${prefix}_`))).toBe(true);
   });
 
   it('says how to use it, and names a sequence that is no dead letter', async () => {

@@ -1,7 +1,6 @@
-import { headers as natsHeaders } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { DEAD_LETTER_HEADERS, prefixStream, prefixSubject } from '@oo/events';
+import { listDeadLetters, prefixStream, replayDeadLetter } from '@oo/events';
 
 export interface DeadLetterCommandIo {
   env: NodeJS.ProcessEnv;
@@ -11,23 +10,15 @@ export interface DeadLetterCommandIo {
 }
 
 const STREAM = 'DEADLETTER';
-const CE_ID = 'ce-id';
-const DLQ_HEADER_NAMES = new Set<string>(Object.values(DEAD_LETTER_HEADERS));
 
 const USAGE = 'usage: npm run deadletters -- list [--durable <durable>] | replay <sequence>';
 
-async function list(jsm: JetStreamManager, stream: string, durable: string | undefined, out: (line: string) => void): Promise<void> {
-  const { state } = await jsm.streams.info(stream);
-  let shown = 0;
-  for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
-    const m = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
-    if (!m) continue;
-    const h = (name: string) => m.header.get(name) || '-';
-    if (durable && h(DEAD_LETTER_HEADERS.consumer) !== durable) continue;
-    out(`${seq}\t${h(DEAD_LETTER_HEADERS.time)}\t${h(DEAD_LETTER_HEADERS.consumer)}\t${h(DEAD_LETTER_HEADERS.subject)}\t${h(DEAD_LETTER_HEADERS.reason)}\t${h(DEAD_LETTER_HEADERS.error)}`);
-    shown++;
-  }
-  out(`${shown} dead letter${shown === 1 ? '' : 's'}${durable ? ` of ${durable}` : ''} in ${stream}`);
+async function list(jsm: JetStreamManager, prefix: string, durable: string | undefined, out: (line: string) => void): Promise<void> {
+  // Oldest first on a terminal, like a log.
+  const letters = (await listDeadLetters(jsm, prefix, { limit: Number.POSITIVE_INFINITY, ...(durable ? { durable } : {}) })).reverse();
+  const dash = (value: string | null) => value || '-';
+  for (const l of letters) out(`${l.sequence}\t${dash(l.time)}\t${dash(l.durable)}\t${dash(l.subject)}\t${dash(l.reason)}\t${dash(l.error)}`);
+  out(`${letters.length} dead letter${letters.length === 1 ? '' : 's'}${durable ? ` of ${durable}` : ''} in ${prefixStream(prefix, STREAM)}`);
 }
 
 /**
@@ -60,20 +51,15 @@ export async function runDeadLetterCommand({ env, argv, out, err }: DeadLetterCo
   try {
     const jsm = await jetstreamManager(nc);
     if (verb === 'list') {
-      await list(jsm, stream, durable, out);
+      await list(jsm, prefix, durable, out);
       return 0;
     }
-    const letter = await jsm.streams.getMessage(stream, { seq: sequence as number }).catch(() => null);
-    const original = letter?.header.get(DEAD_LETTER_HEADERS.subject);
-    if (!letter || !original) {
+    const replayed = await replayDeadLetter(nc, jsm, prefix, sequence as number);
+    if (!replayed) {
       err(`no dead letter ${sequence} in ${stream}`);
       return 1;
     }
-    const headers = natsHeaders();
-    for (const [name, values] of letter.header) if (!DLQ_HEADER_NAMES.has(name) && !name.toLowerCase().startsWith('nats-')) for (const v of values) headers.append(name, v);
-    const id = letter.header.get(CE_ID) || `dead-letter-${sequence}`;
-    const ack = await jetstream(nc).publish(prefixSubject(prefix, original), letter.data, { headers, msgID: `${id}:replay:${sequence}:${Date.now()}` });
-    out(`replayed dead letter ${sequence} (${letter.header.get(DEAD_LETTER_HEADERS.consumer)}, ce-id ${id}) to ${original}: stored as ${ack.stream} #${ack.seq}`);
+    out(`replayed dead letter ${sequence} (${replayed.durable}, ce-id ${replayed.eventId}) to ${replayed.subject}: stored as ${replayed.stored.stream} #${replayed.stored.seq}`);
     return 0;
   } catch (e) {
     err(`deadletters failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -7,7 +7,9 @@ import pretty from 'pino-pretty';
 import { ROOT } from '../services';
 import { launchSystem } from '../system/launch-system';
 import { DEV_ADMIN_NAME, type DevIdentity } from '../system/dev-identity';
+import { DEFAULT_PORTS } from '@oo/config';
 import { startEmbeddedSystem } from './embedded';
+import { ensureWebBuild } from './web-build';
 
 // What a person opens: the gateway by the name the identity provider sends them back to.
 function publicGatewayUrl(started: Started): string {
@@ -85,9 +87,13 @@ function stopAll(): void {
 async function main(): Promise<void> {
   process.on('SIGINT', stopAll);
   process.on('SIGTERM', stopAll);
+  // The address a person opens comes first; with free ports it is known only once the gateway listens.
+  if (ports === 'default') console.log(`oO → http://localhost:${DEFAULT_PORTS.gateway}  (the web app; starting…)`);
+  ensureWebBuild((line) => console.log(line));
   started = databaseUrl && natsUrl ? await startProcesses(databaseUrl, natsUrl) : await startEmbedded();
   const gateway = publicGatewayUrl(started);
   console.log(`\noO is up at ${gateway} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (${started.mode}).`);
+  console.log(`  web app        ${gateway}/`);
   console.log(`  sign in        ${gateway}/v1/auth/sign-in`);
   console.log(`  API reference  ${gateway}/docs   (OpenAPI: ${gateway}/openapi.json)`);
   if (started.idpIssuer) {

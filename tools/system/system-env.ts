@@ -1,4 +1,5 @@
-import type { ServiceEntry } from '../services';
+import { join } from 'node:path';
+import { ROOT, type ServiceEntry } from '../services';
 
 /** `ml-serving` → `ML_SERVING`, as in `ML_SERVING_URL`. */
 export function envName(service: string): string {
@@ -12,6 +13,8 @@ export function devSystemEnv(entries: readonly ServiceEntry[], ports: ReadonlyMa
     SERVICE_TOKEN: undefined,
     SERVICE_TOKEN_FILE: undefined,
     SERVICE_CLIENT_SECRET: undefined,
+    // The gateway serves the web app built from this checkout (tools/start builds it when stale).
+    WEB_APP_DIR: join(ROOT, 'apps/web/dist'),
     ...Object.fromEntries(entries.map((s) => [`${envName(s.name)}_URL`, `http://127.0.0.1:${ports.get(s.name)}`])),
   };
 }

@@ -19,7 +19,10 @@ import { shedLoad } from './protection/load-shedding.middleware';
 import { rateLimits } from './protection/rate-limit.middleware';
 import { requireAdminCaller } from './http/admin.middleware';
 import { deletionRoutes } from './http/deletion.routes';
+import { eventsRoutes } from './http/events.routes';
 import { exportRoutes } from './http/export.routes';
+import { eventOperations } from './features/event-operations/event-operations';
+import { hasWebApp, webAppRouter } from './features/web-app/web-app.router';
 import type { GatewayContext } from './service';
 
 /**
@@ -30,7 +33,7 @@ import type { GatewayContext } from './service';
  * const doc = buildOpenApiDocument(routeTable(deps));
  */
 export function routeTable(deps: RouteDeps): AnyRoute[] {
-  return [...homeRoutes(), ...authRoutes(deps), ...meRoutes(deps), ...tipsRoutes(deps), ...connectionsRoutes(deps), ...tasksRoutes(deps), ...notificationsRoutes(deps), ...deletionRoutes(deps), ...exportRoutes(deps), ...adminRoutes(deps)];
+  return [...homeRoutes(), ...authRoutes(deps), ...meRoutes(deps), ...tipsRoutes(deps), ...connectionsRoutes(deps), ...tasksRoutes(deps), ...notificationsRoutes(deps), ...deletionRoutes(deps), ...exportRoutes(deps), ...adminRoutes(deps), ...eventsRoutes(deps)];
 }
 
 // Building the table only reads each route's schemas; a handler that touched these would be a bug.
@@ -54,7 +57,7 @@ export function gatewayApiDocument() {
 export function createRoutes(ctx: GatewayContext): Array<Router | RequestHandler> {
   const { config } = ctx;
   const cookies = cookieNames(config.PUBLIC_URL);
-  const deps: RouteDeps = { ...ctx.upstreams, sessions: ctx.sessions, cookies, publicUrl: config.PUBLIC_URL, reauthMaxAgeMs: config.REAUTH_MAX_AGE_MS, clock: ctx.clock };
+  const deps: RouteDeps = { ...ctx.upstreams, sessions: ctx.sessions, cookies, publicUrl: config.PUBLIC_URL, reauthMaxAgeMs: config.REAUTH_MAX_AGE_MS, clock: ctx.clock, events: eventOperations(ctx.bus, config.STREAM_PREFIX) };
   const webOrigins = new Set([new URL(config.PUBLIC_URL).origin, ...config.WEB_ORIGINS]);
   const limits = rateLimits({ windowMs: config.RATE_LIMIT_WINDOW_MS, perIp: config.RATE_LIMIT_PER_IP, perUser: config.RATE_LIMIT_PER_USER, trustProxyHops: config.TRUST_PROXY_HOPS });
   const routes = routeTable(deps);
@@ -62,5 +65,7 @@ export function createRoutes(ctx: GatewayContext): Array<Router | RequestHandler
     user: [authenticate({ verifier: ctx.verifier, sessions: ctx.sessions, cookies }), limits.perUser, csrfProtection(webOrigins)],
     admin: requireAdminCaller(),
   };
-  return [securityHeaders(), cors(new Set(config.WEB_ORIGINS)), docsRouter(buildOpenApiDocument(routes)), shedLoad({ maxInFlight: config.MAX_IN_FLIGHT, onShed: () => ctx.shed.inc() }), limits.perIp, mountRoutes(routes, guards)];
+  // The web app's files come before the table, so its page (not the table's page of links) is `/`.
+  const webApp = hasWebApp(config.WEB_APP_DIR) ? [webAppRouter(config.WEB_APP_DIR)] : [];
+  return [securityHeaders(), cors(new Set(config.WEB_ORIGINS)), docsRouter(buildOpenApiDocument(routes)), shedLoad({ maxInFlight: config.MAX_IN_FLIGHT, onShed: () => ctx.shed.inc() }), limits.perIp, ...webApp, mountRoutes(routes, guards)];
 }

@@ -38,6 +38,8 @@ export const gatewayConfigSchema = statelessServiceSchema('gateway').extend({
   RATE_LIMIT_PER_USER: int({ min: 1, max: 1_000_000, default: 300 }),
   /** How many proxies in front of the gateway to trust for the client IP (`X-Forwarded-For`); 0: none. */
   TRUST_PROXY_HOPS: int({ min: 0, max: 10, default: 0 }),
+  /** The built web app (apps/web's `dist`) served at `/`; unset or without an index.html, `/` is a page of links. */
+  WEB_APP_DIR: z.string().default(''),
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

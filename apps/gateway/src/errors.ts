@@ -17,12 +17,15 @@ export const GatewayError = defineServiceErrors('GatewayError', {
   GATEWAY_CSRF_FAILED: 403,
   GATEWAY_ADMIN_REQUIRED: 403,
   GATEWAY_CORS_ORIGIN_REFUSED: 403,
+  GATEWAY_DEAD_LETTER_NOT_FOUND: 404,
   GATEWAY_UNSUPPORTED_MEDIA_TYPE: 415,
   GATEWAY_RATE_LIMITED: 429,
   GATEWAY_UPSTREAM_FAILED: 502,
   GATEWAY_UPSTREAM_UNAVAILABLE: 503,
   GATEWAY_OVERLOADED: 503,
   GATEWAY_UPSTREAM_TIMEOUT: 504,
+  /** The admin's event operations on a system without JetStream (the embedded in-process bus). */
+  GATEWAY_EVENTS_UNAVAILABLE: 501,
 });
 
 export type GatewayErrorCode = keyof typeof GatewayError.statusByCode;

@@ -107,6 +107,21 @@ describe('the gateway API for an app with a bearer token', () => {
     const evaluation = await call('POST', '/v1/admin/policies/promotions', 'root', { body: { since: '2026-01-01T00:00:00Z', dryRun: true } });
     expect(evaluation).toMatchObject({ status: 200, body: { promoted: false, evaluation: { promote: null } } });
     expect((await call('POST', '/v1/admin/policies/promotions', 'ada', { body: { since: '2026-01-01T00:00:00Z' } })).status).toBe(403);
+    // The decision log's admin views: ada's tips above are in it, with the recommender's answer passed through.
+    const decisions = await call('GET', '/v1/admin/users/ada/decisions?limit=3', 'root');
+    expect(decisions.status).toBe(200);
+    expect((decisions.body['decisions'] as { candidates: unknown[] }[]).length).toBeGreaterThan(0);
+    const learning = await call('GET', '/v1/admin/learning?windowMinutes=60', 'root');
+    expect(learning).toMatchObject({ status: 200, body: { policies: expect.arrayContaining([expect.objectContaining({ label: 'uniform' })]) } });
+    expect((await call('GET', '/v1/admin/learning', 'ada')).status).toBe(403);
+    expect((await call('GET', '/v1/admin/learning?windowMinutes=0', 'root')).status).toBe(400);
+    // The broker's view, through the gateway's own JetStream connection.
+    const consumers = await call('GET', '/v1/admin/events/consumers', 'root');
+    expect(consumers.status).toBe(200);
+    expect(Array.isArray(consumers.body['consumers'])).toBe(true);
+    expect(await call('GET', '/v1/admin/events/dead-letters?limit=5', 'root')).toMatchObject({ status: 200, body: { deadLetters: [] } });
+    expect(await call('POST', '/v1/admin/events/dead-letters/999999/replay', 'root')).toMatchObject({ status: 404, body: { code: 'GATEWAY_DEAD_LETTER_NOT_FOUND' } });
+    expect((await call('GET', '/v1/admin/events/consumers', 'ada')).status).toBe(403);
     expect((await call('POST', '/v1/admin/keys/rotate', 'ada')).status).toBe(403);
     expect((await call('POST', '/v1/admin/keys/rotate', 'root')).body).toMatchObject({ signingKid: expect.any(String) });
   });

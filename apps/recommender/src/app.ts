@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { requireAuth } from '@oo/http';
 import { adviceRouter } from './http/advice.router';
+import { insightsRouter } from './http/insights.router';
 import { nudgesRouter } from './http/nudges.router';
 import { recommendRouter } from './http/recommend.router';
 import { tipsRouter } from './http/tips.router';
@@ -16,6 +17,7 @@ export function createRoutes(ctx: RecommenderContext): Router[] {
     auth,
     recommendRouter(ctx.recommend),
     nudgesRouter(ctx.db, ctx.verifier, ctx.clock),
+    insightsRouter({ db: ctx.db, verifier: ctx.verifier, clock: ctx.clock, registry: ctx.registry }),
     tipsRouter(ctx.db, { db: ctx.db, clock: ctx.clock, enqueue: ctx.enqueue }),
   ];
 }

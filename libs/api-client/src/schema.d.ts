@@ -206,6 +206,171 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/events/consumers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every durable consumer with its lag (events not yet delivered), unacknowledged and redelivered counts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The consumers, most behind first */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsumerLag"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/events/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The events consumers gave up on, newest first, with the reason and the error */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only the dead letters of this consumer */
+                    durable?: string;
+                    /** @description How many, newest first, 1–200 (default 50) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Dead letters */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeadLetters"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/events/dead-letters/{sequence}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publishes a dead letter’s event again on its subject with its id, so only the consumer that gave up handles it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    sequence: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Replayed */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeadLetterReplayed"];
+                    };
+                };
+                /** @description No such dead letter */
+                404: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/keys/rotate": {
         parameters: {
             query?: never;
@@ -249,6 +414,64 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/learning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The learning curve, off-policy estimates of the live, shadow and uniform policies with intervals, models, fallback share and decision latency */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How long a reaction counts after its tip (default 1440) */
+                    rewardWindowMinutes?: number;
+                    /** @description From when (default: the last 7 days) */
+                    since?: string;
+                    /** @description Instead: windows of this many consecutive decisions */
+                    windowDecisions?: number;
+                    /** @description The learning curve's window in minutes (default 60) */
+                    windowMinutes?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The learning report */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LearningReport"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -469,6 +692,60 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/users/{userId}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's recent decisions: candidates with the live and shadow policies' probabilities, the choice and the reward */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How many, 1–100 (default 20) */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The decisions, newest first */
+                200: {
+                    headers: {
+                        /** @description Remaining quota (draft-ietf-httpapi-ratelimit-headers-08) */
+                        RateLimit?: string;
+                        /** @description The quota policies in force */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminUserDecisions"];
+                    };
+                };
+                /** @description A problem (RFC 9457): 400 validation, 401, 403 (CSRF, role), 404, 429 (Retry-After), 502/503/504 upstream */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2210,7 +2487,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Changes a task of your own (only the fields named) */
+        /** Changes a task of your own (only the fields named: a JSON merge patch, RFC 7396) */
         patch: {
             parameters: {
                 query?: never;
@@ -2223,6 +2500,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": components["schemas"]["TaskPatch"];
+                    "application/merge-patch+json": components["schemas"]["TaskPatch"];
                 };
             };
             responses: {
@@ -2682,6 +2960,41 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AdminDecision: {
+            candidates: {
+                id: string;
+                kind: string;
+                /** @description The live policy's probability of this candidate */
+                live: number | null;
+                /** @description Each shadow policy's probability of this candidate, by policy */
+                shadows: {
+                    [key: string]: number | null;
+                };
+            }[];
+            channel: string;
+            chosenIndex: number;
+            decisionId: string;
+            fallback: boolean;
+            fallbackReason: string | null;
+            layoutVersion: string;
+            modelVersion: string;
+            policy: string;
+            propensity: number;
+            /** Format: date-time */
+            reactedAt: string | null;
+            /** @enum {string|null} */
+            reaction: "done" | "snooze" | "dismiss" | null;
+            /** @description null while the reward window is open without a reaction */
+            reward: number | null;
+            /** Format: date-time */
+            servedAt: string;
+            tipTitle: string;
+        };
+        /** @description A user's most recent decisions, newest first */
+        AdminUserDecisions: {
+            decisions: components["schemas"]["AdminDecision"][];
+            userId: string;
+        };
         AdminUserProfile: {
             features: components["schemas"]["ProfileFeatures"];
             preferences: components["schemas"]["Preferences"];
@@ -2756,6 +3069,19 @@ export interface components {
             nextCursor: string | null;
             userId: string;
         };
+        /** @description Every durable consumer with its lag, most behind first */
+        ConsumerLag: {
+            consumers: {
+                /** @description Given and not acknowledged yet */
+                ackPending: number;
+                durable: string;
+                lastDeliveredAt: string | null;
+                /** @description Events its stream holds that it has not been given yet: its lag */
+                pending: number;
+                redelivered: number;
+                stream: string;
+            }[];
+        };
         /** @description A copy of everything oO holds about you: its progress, and the archive once every service has sent its part */
         DataExport: {
             archiveBytes: number | null;
@@ -2803,6 +3129,30 @@ export interface components {
             nextCursor: string | null;
             registryVersion: string;
         };
+        /** @description The event stored again on its subject; only the consumer that gave up handles it */
+        DeadLetterReplayed: {
+            durable: string | null;
+            eventId: string;
+            sequence: number;
+            stored: {
+                seq: number;
+                stream: string;
+            };
+            subject: string;
+        };
+        DeadLetters: {
+            deadLetters: {
+                durable: string | null;
+                error: string | null;
+                eventId: string | null;
+                /** @description undecodable, permanent or exhausted */
+                reason: string | null;
+                sequence: number;
+                /** @description Where the event was first published */
+                subject: string | null;
+                time: string | null;
+            }[];
+        };
         /** @description An account deletion's progress; it never names the user */
         Deletion: {
             /** Format: date-time */
@@ -2842,6 +3192,12 @@ export interface components {
         Disconnected: {
             revokedAtProvider: boolean;
         };
+        /** @description A point estimate with its 95 % bootstrap interval */
+        Estimate: {
+            lower: number;
+            upper: number;
+            value: number;
+        } | null;
         EstimateInterval: {
             lower: number;
             upper: number;
@@ -2869,6 +3225,54 @@ export interface components {
         KeyRotation: {
             publishedKids: string[];
             signingKid: string;
+        };
+        /** @description How the policies learn: reward per window, off-policy estimates, models, fallback share, latency */
+        LearningReport: {
+            curve: {
+                decisions: number;
+                meanReward: number | null;
+                settled: number;
+                /** Format: date-time */
+                windowStart: string;
+            }[];
+            decisions: number;
+            fallbackShare: number | null;
+            /** @description One recommender instance's decision latency (bucket bounds) since it started */
+            latency: {
+                count: number;
+                p50Ms: number | null;
+                p95Ms: number | null;
+                p99Ms: number | null;
+            };
+            models: {
+                decisions: number;
+                /** Format: date-time */
+                lastServedAt: string;
+                layoutVersion: string;
+                /** @description The newest model version that decided */
+                modelVersion: string;
+                /** @description How many model versions decided (each update is one) */
+                modelVersions: number;
+                policy: string;
+            }[];
+            policies: {
+                dr: components["schemas"]["Estimate"];
+                effectiveSampleSize: number | null;
+                ips: components["schemas"]["Estimate"];
+                /** @description `live`, `shadow:<name>` or `uniform` */
+                label: string;
+                loggedMean: number | null;
+                n: number;
+                /** @enum {string} */
+                role: "live" | "shadow" | "uniform";
+                snips: components["schemas"]["Estimate"];
+            }[];
+            /** Format: date-time */
+            since: string;
+            /** @description True when only the newest 20 000 decisions were read */
+            truncated: boolean;
+            /** Format: date-time */
+            until: string;
         };
         Notifications: {
             notifications: {

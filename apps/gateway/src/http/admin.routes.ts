@@ -2,6 +2,7 @@ import { adminProfileSchema, keyRotationSchema } from '../schemas/auth.schemas';
 import { pageQuery, userIdParams } from '../schemas/common.schemas';
 import { dataQualitySchema, featuresSchema } from '../schemas/profile.schemas';
 import { policiesQuery, policiesSchema, promotionIdParams, promotionRequestSchema, promotionResultSchema, revertResultSchema } from '../schemas/policies.schemas';
+import { learningQuery, learningSchema, userDecisionsQuery, userDecisionsSchema } from '../schemas/insights.schemas';
 import { nudgeOutcomesQuery, nudgeOutcomesSchema } from '../schemas/tips.schemas';
 import { caller } from './caller.middleware';
 import { queryString, seg, type RouteDeps } from './route-deps';
@@ -64,6 +65,18 @@ export function adminRoutes({ auth, profile, recommender, mlServing }: RouteDeps
       summary: 'Undoes the switch in force: the previous live policy chooses again',
       responses: { 201: { description: 'The reversal', schema: revertResultSchema } },
       handle: ({ params }, res) => mlServing.pipe({ method: 'POST', path: `/v1/policies/promotions/${seg(params.promotionId)}/revert`, authorization: caller(res).authorization }, res),
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/admin/users/{userId}/decisions', tag: 'admin', access: 'admin', params: userIdParams, query: userDecisionsQuery,
+      summary: "A user's recent decisions: candidates with the live and shadow policies' probabilities, the choice and the reward",
+      responses: { 200: { description: 'The decisions, newest first', schema: userDecisionsSchema } },
+      handle: ({ params, query }, res) => recommender.pipe({ method: 'GET', path: `/v1/admin/users/${seg(params.userId)}/decisions${queryString(query)}`, authorization: caller(res).authorization }, res),
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/admin/learning', tag: 'admin', access: 'admin', query: learningQuery,
+      summary: 'The learning curve, off-policy estimates of the live, shadow and uniform policies with intervals, models, fallback share and decision latency',
+      responses: { 200: { description: 'The learning report', schema: learningSchema } },
+      handle: ({ query }, res) => recommender.pipe({ method: 'GET', path: `/v1/admin/learning${queryString(query)}`, authorization: caller(res).authorization }, res),
     }),
     defineRoute({
       method: 'post', path: '/v1/admin/keys/rotate', tag: 'admin', access: 'admin',

@@ -1,3 +1,4 @@
+import type { EventOperations } from '../features/event-operations/event-operations';
 import type { CookieNames } from '../features/session/cookies';
 import type { SessionExchange } from '../features/session/session-exchange';
 import type { AuthClient } from '../upstream/auth-client';
@@ -19,6 +20,8 @@ export interface RouteDeps {
   /** How recent a sign-in must be for a destructive route (REAUTH_MAX_AGE_MS), and the clock to judge it by. */
   reauthMaxAgeMs: number;
   clock: () => Date;
+  /** Consumer lag and dead letters, for the admin console. */
+  events: EventOperations;
 }
 
 /** A query string from validated parameters (undefined ones left out), with its `?`. */

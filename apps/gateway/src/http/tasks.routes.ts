@@ -19,9 +19,10 @@ export function tasksRoutes({ integrations }: RouteDeps): AnyRoute[] {
       handle: ({ body }, res) => integrations.pipe({ method: 'POST', path: '/v1/integrations/tasks', authorization: as(res), body }, res),
     }),
     defineRoute({
-      method: 'patch', path: '/v1/me/tasks/{id}', tag: 'tasks', access: 'user', summary: 'Changes a task of your own (only the fields named)',
+      method: 'patch', path: '/v1/me/tasks/{id}', tag: 'tasks', access: 'user', summary: 'Changes a task of your own (only the fields named: a JSON merge patch, RFC 7396)',
       params: taskIdParams,
-      body: { schema: taskPatchSchema, contentTypes: ['application/json'] },
+      // The API client sends every PATCH as a merge patch; plain JSON stays accepted for older callers.
+      body: { schema: taskPatchSchema, contentTypes: ['application/merge-patch+json', 'application/json'] },
       responses: { 200: { description: 'Changed', schema: taskSchema } },
       handle: ({ params, body }, res) => integrations.pipe({ method: 'PATCH', path: `/v1/integrations/tasks/${seg(params.id)}`, authorization: as(res), body }, res),
     }),

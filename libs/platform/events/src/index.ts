@@ -42,6 +42,7 @@ export {
 export { createInProcessBus, type InProcessBusOptions } from './in-process-bus';
 export { deadLetterSubject, prefixStream, prefixSubject } from './stream-names';
 export { DEAD_LETTER_HEADERS, type DeadLetterReason } from './dead-letter';
+export { consumerLag, listDeadLetters, replayDeadLetter, type ConsumerLag, type DeadLetter, type Replayed } from './dead-letter-admin';
 export { eventsMigrations } from './events.migrations';
 export type { EventsDatabase } from './events.tables';
 export { enqueueEvent, enqueueEventWith, type EnqueuedEvent, type EnqueueOptions } from './outbox';
