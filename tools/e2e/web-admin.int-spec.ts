@@ -73,6 +73,10 @@ it('signs the admin in, opens the person, rebuilds their features and shows thei
   await page.getByRole('region', { name: 'Profile features' }).getByRole('row').nth(1).waitFor();
   await page.getByRole('button', { name: 'Rebuild features' }).click();
   await page.getByText(/^Rebuilt \d+ features\.$/).waitFor();
+  // Each feature's TTL from the registry (completion_rate_30d keeps 6 hours).
+  const features = page.getByRole('region', { name: 'Profile features' });
+  await features.getByRole('columnheader', { name: 'TTL' }).waitFor();
+  expect(await features.getByRole('row', { name: /completion_rate_30d/ }).innerText()).toMatch(/\b6 hours\b/);
   // The person's one decision (the policy may have chosen advice over the task), with their reaction.
   const decision = page.getByRole('article', { name: /^Decision / });
   await decision.waitFor();

@@ -40,9 +40,10 @@ describe('profile HTTP API', () => {
   it('serves an unknown user fallbacks, not an error', async () => {
     const res = await call('GET', '/v1/profiles/newbie/features', await as('newbie'));
     expect(res.status).toBe(200);
-    const features = res.body['features'] as { status: string; ageSec: number }[];
+    const features = res.body['features'] as { status: string; ageSec: number; ttlSec: number }[];
     expect(features.length).toBeGreaterThan(5);
     expect(features.every((f) => f.status === 'fallback' && f.ageSec === 0)).toBe(true);
+    expect(features.every((f) => f.ttlSec > 0)).toBe(true);
   });
 
   it('rebuilds every feature on request', async () => {

@@ -3213,6 +3213,8 @@ export interface components {
             name: string;
             /** @enum {string} */
             status: "fresh" | "recomputed" | "fallback";
+            /** @description Seconds a value stays fresh; a read after that recomputes it */
+            ttlSec: number;
             value: number | string;
         };
         FeedRequest: {

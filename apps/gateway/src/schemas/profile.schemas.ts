@@ -20,6 +20,7 @@ const featureReading = z
     value: z.union([z.number(), z.string()]),
     computedAt: isoDateTime,
     ageSec: z.number().meta({ description: 'Seconds since the value was computed' }),
+    ttlSec: z.number().meta({ description: 'Seconds a value stays fresh; a read after that recomputes it' }),
     status: z.enum(['fresh', 'recomputed', 'fallback']),
   })
   .meta({ id: 'FeatureReading' });

@@ -4,7 +4,7 @@ import { useNavigate, useParams } from 'react-router';
 import { api } from '../api/api-client';
 import { unwrap } from '../api/problem';
 import { ErrorNotice } from '../ui/error-notice';
-import { ageText, dateTime } from '../ui/format';
+import { ageText, dateTime, durationText } from '../ui/format';
 import { usePageTitle } from '../ui/page-title';
 import { TableWrap } from '../ui/table-wrap';
 import { UserDecisions } from './user-decisions';
@@ -69,10 +69,10 @@ export function UserScreen() {
             <TableWrap label="Profile features">
               <table>
                 <caption>Registry {p.features.registryVersion}</caption>
-                <thead><tr><th scope="col">Feature</th><th scope="col">Value</th><th scope="col">Status</th><th scope="col">Age</th><th scope="col">Computed at</th></tr></thead>
+                <thead><tr><th scope="col">Feature</th><th scope="col">Value</th><th scope="col">Status</th><th scope="col">Age</th><th scope="col">TTL</th><th scope="col">Computed at</th></tr></thead>
                 <tbody>
                   {p.features.features.map((f) => (
-                    <tr key={f.name}><th scope="row">{f.name}</th><td>{String(f.value)}</td><td>{f.status}</td><td>{ageText(-f.ageSec)}</td><td>{dateTime(f.computedAt)}</td></tr>
+                    <tr key={f.name}><th scope="row">{f.name}</th><td>{String(f.value)}</td><td>{f.status}</td><td>{ageText(-f.ageSec)}</td><td>{durationText(f.ttlSec)}</td><td>{dateTime(f.computedAt)}</td></tr>
                   ))}
                 </tbody>
               </table>

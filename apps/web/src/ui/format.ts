@@ -20,6 +20,13 @@ export function ageText(seconds: number): string {
   return relative.format(Math.round(seconds / size), unit);
 }
 
+/** A length of time in the largest whole unit ("6 hours", "30 days"). */
+export function durationText(seconds: number): string {
+  const [unit, size] = UNITS.find(([, s]) => seconds >= s) ?? ['second', 1];
+  const n = Math.round(seconds / size);
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
 /** A date and time in the viewer's own format. */
 export function dateTime(iso: string | null | undefined): string {
   return iso ? new Date(iso).toLocaleString() : '—';

@@ -23,6 +23,8 @@ export interface FeatureReading {
   value: number | string;
   computedAt: Date;
   ageSec: number;
+  /** How long a value stays fresh before a read recomputes it (the registry's TTL). */
+  ttlSec: number;
   status: FeatureStatus;
 }
 
@@ -158,6 +160,7 @@ export class ProfileFeaturesService {
         value: (f.dtype === 'numeric' ? row.value : row.value_text) ?? f.fallback,
         computedAt: row.computed_at,
         ageSec: Math.max(0, (now.getTime() - row.computed_at.getTime()) / 1000),
+        ttlSec: f.ttlSec,
         status: row.is_fallback ? 'fallback' : recomputed.has(f.name) ? 'recomputed' : 'fresh',
       };
     });
