@@ -22,6 +22,8 @@ export function hasWebApp(dir: string): boolean {
 export function webAppRouter(dir: string): Router {
   const router = Router();
   const index = join(dir, 'index.html');
+  // Mounted before the route table: API requests leave at once, without a file lookup on disk.
+  router.use((req, _res, next) => next(NOT_THE_APP.test(req.path) ? 'router' : undefined));
   router.use(
     express.static(dir, {
       index: false,
@@ -33,7 +35,7 @@ export function webAppRouter(dir: string): Router {
     }),
   );
   router.get(/.*/, (req, res, next) => {
-    if (NOT_THE_APP.test(req.path) || !req.accepts('html')) return next();
+    if (!req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
