@@ -1,5 +1,6 @@
 import type { SeededRng } from '@oo/bandit';
-import { ADVICE_KINDS, KNOWN_SOURCES, adviceFeatures, taskFeatures } from '@oo/decision-features';
+import { ADVICE_KINDS, KNOWN_SOURCES, adviceFeatures, taskFeatures, type TaskFacts } from '@oo/decision-features';
+import { drawDueAt } from '../simulate/sim-population';
 import type { LabCandidate, LabFamily, LabTaste } from './lab-families';
 
 const HOUR_MS = 3_600_000;
@@ -7,13 +8,7 @@ const DAY_MS = 24 * HOUR_MS;
 const SOURCES = [...KNOWN_SOURCES, 'other'] as const;
 
 /** A task in a lab person's list, as the recommender's read model holds it. */
-export interface LabTask {
-  readonly id: string;
-  readonly source: string;
-  readonly priority: number;
-  readonly createdAt: Date;
-  readonly dueAt?: Date;
-}
+export type LabTask = TaskFacts & { readonly id: string };
 
 /** One simulated person: hidden taste, a timezone offset, an open task list and what the profile would count. */
 export interface LabPerson {
@@ -33,11 +28,10 @@ function drawPriority(rng: SeededRng): number {
   return v < 0.45 ? 1 : v < 0.7 ? 2 : v < 0.88 ? 3 : 4;
 }
 
-/** A new task: a third undated, a quarter overdue by up to three days, the rest due within a week. */
+/** A new task, due as the services' simulation draws it (`drawDueAt`). */
 export function drawTask(person: LabPerson, rng: SeededRng, now: Date, createdDaysAgo: number): LabTask {
   const t = now.getTime();
-  const due = rng.float();
-  const dueAt = due < 0.3 ? undefined : due < 0.55 ? new Date(t - (1 + rng.float() * 71) * HOUR_MS) : new Date(t + (1 + rng.float() * 167) * HOUR_MS);
+  const dueAt = drawDueAt(rng, t);
   person.nextTask += 1;
   return {
     id: `${person.id}-t${person.nextTask}`,

@@ -1,4 +1,4 @@
-import { createRng } from '@oo/bandit';
+import { createRng, type SeededRng } from '@oo/bandit';
 import { isAdviceKind, KNOWN_SOURCES } from '@oo/decision-features';
 import type { Category, WorldCandidate } from './hidden-world';
 
@@ -75,8 +75,7 @@ export function createPopulation(options: PopulationOptions): SimPerson[] {
     const rng = root.fork(index);
     const name = `sim-${options.runId}-u${index}`;
     const tasks = Array.from({ length: 3 + rng.int(6) }, (_, j): SimTask => {
-      const due = rng.float();
-      const dueAt = due < 0.3 ? undefined : due < 0.55 ? new Date(now - (1 + rng.float() * 71) * HOUR_MS) : new Date(now + (1 + rng.float() * 167) * HOUR_MS);
+      const dueAt = drawDueAt(rng, now);
       return {
         id: `${name}-t${j}`,
         source: SOURCES[rng.int(SOURCES.length)] as string,
@@ -88,6 +87,12 @@ export function createPopulation(options: PopulationOptions): SimPerson[] {
     });
     return { index, name, timezone: SIM_TIMEZONES[(index * 7) % SIM_TIMEZONES.length] as string, tasks };
   });
+}
+
+/** A due date as people set them: a third undated, a quarter overdue by up to three days, the rest within a week. */
+export function drawDueAt(rng: SeededRng, now: number): Date | undefined {
+  const due = rng.float();
+  return due < 0.3 ? undefined : due < 0.55 ? new Date(now - (1 + rng.float() * 71) * HOUR_MS) : new Date(now + (1 + rng.float() * 167) * HOUR_MS);
 }
 
 /** A task as a world candidate at `now`. */
